@@ -1,0 +1,47 @@
+import type { ApiErrorBody } from '#shared/types/api'
+import { FetchError } from 'ofetch'
+
+/** An API failure, with the code from the server's error format and a message in the reader's language. */
+export class ApiRequestError extends Error {
+  constructor(readonly code: string, message: string, readonly status: number, readonly details?: Record<string, unknown>) {
+    super(message)
+  }
+}
+
+/**
+ * The one way the app talks to /api: adds the session token and turns the error format into
+ * an ApiRequestError whose message is translated by its code.
+ */
+export function useApi() {
+  const { token } = useAuth()
+  const { t, te } = useI18n()
+
+  function translate(code: string, fallback?: string) {
+    const key = `errors.${code}`
+    return te(key) ? t(key) : (fallback ?? t('errors.INTERNAL_ERROR'))
+  }
+
+  async function api<T>(url: string, options: Parameters<typeof $fetch>[1] = {}): Promise<T> {
+    const headers = new Headers(options.headers as HeadersInit | undefined)
+    if (token.value) headers.set('Authorization', token.value)
+    try {
+      return await $fetch<T>(url, { ...options, headers } as Parameters<typeof $fetch>[1]) as T
+    }
+    catch (error) {
+      throw toApiError(error)
+    }
+  }
+
+  function toApiError(error: unknown): ApiRequestError {
+    if (error instanceof ApiRequestError) return error
+    if (error instanceof FetchError) {
+      const body = error.data as ApiErrorBody | undefined
+      if (body?.error?.code) return new ApiRequestError(body.error.code, translate(body.error.code, body.error.message), error.statusCode ?? 0, body.error.details)
+      if (!error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
+      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), error.statusCode)
+    }
+    return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), 0)
+  }
+
+  return { api, toApiError, translate }
+}

@@ -1,0 +1,8 @@
+import { requireUser } from '../../utils/auth'
+import { toUser } from '../../utils/dto'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  setResponseHeader(event, 'Cache-Control', 'no-store')
+  return toUser(user)
+})

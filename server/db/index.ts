@@ -1,0 +1,54 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema'
+
+export type Db = ReturnType<typeof openDatabase>
+
+export function openDatabase(file: string) {
+  mkdirSync(dirname(file), { recursive: true })
+  const sqlite = new Database(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('synchronous = NORMAL')
+  return drizzle(sqlite, { schema })
+}
+
+export function migrateFromFolder(db: Db, migrationsFolder: string) {
+  migrate(db, { migrationsFolder })
+}
+
+/**
+ * Applies migrations handed over as file contents (the built server carries them as Nitro server
+ * assets, so `.output` needs no `drizzle/` folder beside it). Drizzle's own migrator does the work.
+ */
+export function migrateFromFiles(db: Db, files: Record<string, string>) {
+  const folder = mkdtempSync(join(tmpdir(), 'nano-banana-migrations-'))
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      const target = join(folder, name)
+      mkdirSync(dirname(target), { recursive: true })
+      writeFileSync(target, content)
+    }
+    migrate(db, { migrationsFolder: folder })
+  }
+  finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+let current: Db | undefined
+
+export function setDb(db: Db | undefined) {
+  current = db
+}
+
+/** The process-wide database, opened at start-up by the startup plugin (or by a test). */
+export function useDb(): Db {
+  if (!current) throw new Error('Database is not open yet')
+  return current
+}

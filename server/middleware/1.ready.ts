@@ -1,0 +1,5 @@
+import { whenReady } from '../utils/ready'
+
+export default defineEventHandler(async () => {
+  await whenReady()
+})

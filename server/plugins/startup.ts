@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { migrateFromFiles, openDatabase, setDb } from '../db'
+import { ensureAdmin } from '../services/accounts'
+import { setJwtSecret } from '../utils/auth'
+import { useServerConfig, type ServerConfig } from '../utils/config'
+import { setStartup } from '../utils/ready'
+
+const MIN_SECRET_LENGTH = 32
+
+function resolveJwtSecret(config: ServerConfig): string {
+  const configured = String(useRuntimeConfig().jwtSecret ?? '')
+  if (configured) {
+    if (configured.length < MIN_SECRET_LENGTH) fail(`NUXT_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`)
+    return configured
+  }
+  if (!import.meta.dev) {
+    fail('NUXT_JWT_SECRET is not set: set it to a random string of at least 32 characters, e.g. NUXT_JWT_SECRET=$(openssl rand -base64 48)')
+  }
+  // Development only: one generated secret kept in the data folder, so sign-ins survive restarts.
+  const file = join(config.dataDir, '.jwt-secret')
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 })
+  return readFileSync(file, 'utf8').trim()
+}
+
+function fail(message: string): never {
+  console.error(`[nano-banana] ${message}`)
+  process.exit(1)
+}
+
+async function readMigrations() {
+  const storage = useStorage('assets:migrations')
+  const files: Record<string, string> = {}
+  for (const key of await storage.getKeys()) {
+    const value = await storage.getItem(key)
+    files[key.replaceAll(':', '/')] = typeof value === 'string' ? value : JSON.stringify(value)
+  }
+  return files
+}
+
+export default defineNitroPlugin(() => {
+  const config = useServerConfig()
+  mkdirSync(join(config.dataDir, 'images'), { recursive: true })
+  setJwtSecret(resolveJwtSecret(config))
+
+  setStartup((async () => {
+    const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
+    migrateFromFiles(db, await readMigrations())
+    setDb(db)
+    if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
+  })().catch((error: unknown) => {
+    fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
+  }))
+})

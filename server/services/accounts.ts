@@ -1,0 +1,45 @@
+import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
+import type { UserRow } from '../db/schema'
+import { createUser, findUserByEmail, updateUser } from '../repositories/users'
+import { signToken } from '../utils/auth'
+import { useServerConfig } from '../utils/config'
+import { apiError } from '../utils/errors'
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../utils/password'
+
+export async function register(input: RegisterInput): Promise<UserRow> {
+  if (findUserByEmail(input.email)) throw apiError('EMAIL_TAKEN')
+  const user = createUser({
+    email: input.email,
+    passwordHash: await hashPassword(input.password),
+    credits: useServerConfig().signupCredits,
+  })
+  // A parallel registration of the same email can win between the check and the insert.
+  if (!user) throw apiError('EMAIL_TAKEN')
+  return user
+}
+
+export async function login(input: LoginInput): Promise<{ token: string, user: UserRow }> {
+  const user = findUserByEmail(input.email)
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDummy(input.password)
+  if (!user || !valid || user.disabled) throw apiError('INVALID_CREDENTIALS')
+  return { token: await signToken(user, useServerConfig().jwtTtl), user }
+}
+
+/** NUXT_ADMIN_EMAIL / NUXT_ADMIN_PASSWORD: that account exists as an admin with that password. */
+export async function ensureAdmin(email: string, password: string): Promise<UserRow> {
+  const passwordHash = await hashPassword(password)
+  const existing = findUserByEmail(email)
+  if (existing) {
+    const samePassword = await verifyPassword(existing.passwordHash, password)
+    return updateUser(existing.id, {
+      role: 'admin',
+      disabled: false,
+      ...(samePassword ? {} : { passwordHash, tokenVersion: existing.tokenVersion + 1 }),
+    })!
+  }
+  const created = createUser({ email, passwordHash, credits: useServerConfig().signupCredits, role: 'admin' })
+  if (!created) throw new Error(`could not create admin ${email}`)
+  return created
+}

@@ -1,0 +1,49 @@
+export const USER_ROLES = ['user', 'admin'] as const
+export type UserRole = (typeof USER_ROLES)[number]
+
+/** The account as every API response shows it: never a password or hash. */
+export interface User {
+  id: number
+  email: string
+  credits: number
+  role: UserRole
+  createdAt: string
+}
+
+export interface LoginResponse {
+  token: string
+  user: User
+}
+
+export const API_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'UNAUTHORIZED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'INSUFFICIENT_CREDITS',
+  'EMAIL_TAKEN',
+  'CODE_ALREADY_REDEEMED',
+  'CODE_USED_UP',
+  'CODE_EXPIRED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CONTENT_REJECTED',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'UPSTREAM_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+] as const
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number]
+
+export interface ApiErrorBody {
+  error: {
+    code: ApiErrorCode
+    message: string
+    details?: Record<string, unknown>
+    timestamp: string
+    requestId: string
+  }
+}

@@ -1,0 +1,20 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { migrateFromFolder, openDatabase, setDb } from '../../../server/db'
+import { ROOT, tempDir } from '../../support/server'
+
+/** A fresh, migrated SQLite file for one test file; returns a cleanup function. */
+export function useTempDatabase() {
+  const dir = tempDir('nano-banana-unit-')
+  const db = openDatabase(join(dir, 'test.db'))
+  migrateFromFolder(db, join(ROOT, 'drizzle'))
+  setDb(db)
+  return {
+    db,
+    close() {
+      setDb(undefined)
+      db.$client.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

@@ -111,8 +111,8 @@ export default defineNuxtConfig({
     // The reader's choice is kept in the nb_locale cookie (app/plugins/locale.ts); first visits get zh-CN.
     detectBrowserLanguage: false,
     locales: [
-      { code: 'zh-CN', language: 'zh-CN', name: '简体中文', file: 'zh-CN.json' },
-      { code: 'en', language: 'en', name: 'English', file: 'en.json' },
+      { code: 'zh-CN', language: 'zh-CN', name: '简体中文', files: ['zh-CN.json', 'zh-CN.admin.json'] },
+      { code: 'en', language: 'en', name: 'English', files: ['en.json', 'en.admin.json'] },
     ],
   },
 })

@@ -1,0 +1,10 @@
+import { LedgerQuerySchema } from '#shared/schemas/account'
+import { creditHistory } from '../../../services/credit-history'
+import { requireUser } from '../../../utils/auth'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { limit, cursor } = await getValidatedQuery(event, LedgerQuerySchema.parse)
+  setResponseHeader(event, 'Cache-Control', 'no-store')
+  return creditHistory(user.id, limit, cursor)
+})

@@ -1,0 +1,59 @@
+import { defineStore } from 'pinia'
+import type { Creation, GalleryPage } from '~/types/generation'
+
+const PAGE_SIZE = 24
+
+/** The signed-in user's creations as far as they have been paged in, newest first. */
+export const useGalleryStore = defineStore('gallery', () => {
+  const { api } = useApi()
+
+  const items = ref<Creation[]>([])
+  const cursor = ref<string | null>(null)
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+
+  const hasMore = computed(() => !loaded.value || cursor.value !== null)
+
+  /** Fetches the next page (the first one when nothing is loaded yet); a call while one is running does nothing. */
+  async function loadMore() {
+    if (loading.value || !hasMore.value) return
+    loading.value = true
+    error.value = null
+    try {
+      const query = loaded.value && cursor.value ? { limit: PAGE_SIZE, cursor: cursor.value } : { limit: PAGE_SIZE }
+      const page = await api<GalleryPage>('/api/gallery', { query })
+      // A creation prepended after a generation may come again with a later page.
+      const known = new Set(items.value.map(c => c.id))
+      items.value.push(...page.items.filter(c => !known.has(c.id)))
+      cursor.value = page.nextCursor
+      loaded.value = true
+    }
+    catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    }
+    finally {
+      loading.value = false
+    }
+  }
+
+  /** A new creation goes first when the gallery is loaded; otherwise the first load brings it. */
+  function prepend(creation: Creation) {
+    if (loaded.value && !items.value.some(c => c.id === creation.id)) items.value.unshift(creation)
+  }
+
+  async function remove(id: number) {
+    await api(`/api/gallery/${id}`, { method: 'DELETE' })
+    items.value = items.value.filter(c => c.id !== id)
+  }
+
+  function reset() {
+    items.value = []
+    cursor.value = null
+    loaded.value = false
+    loading.value = false
+    error.value = null
+  }
+
+  return { items, cursor, loading, loaded, error, hasMore, loadMore, prepend, remove, reset }
+})

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrateFromFiles, openDatabase, setDb } from '../db'
 import { ensureAdmin } from '../services/accounts'
+import { recoverInterruptedJobs, removeOrphanImages } from '../services/generation'
 import { setJwtSecret } from '../utils/auth'
 import { useServerConfig, type ServerConfig } from '../utils/config'
 import { setStartup } from '../utils/ready'
@@ -48,6 +49,9 @@ export default defineNitroPlugin(() => {
     const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
     migrateFromFiles(db, await readMigrations())
     setDb(db)
+    const recovered = recoverInterruptedJobs()
+    const orphans = await removeOrphanImages()
+    if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
   })().catch((error: unknown) => {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)

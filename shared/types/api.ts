@@ -47,3 +47,34 @@ export interface ApiErrorBody {
     requestId: string
   }
 }
+
+export interface Creation {
+  id: number
+  userId: number
+  prompt: string
+  imageUrl: string
+  thumbnailUrl: string
+  modelUsed: string
+  size: string
+  kind: 'text-to-image' | 'image-to-image'
+  width: number
+  height: number
+  createdAt: string
+}
+
+export interface GenerateResponse {
+  creation: Creation
+  /** The balance after this generation. */
+  credits: number
+}
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export interface ModelsResponse {
+  models: { id: string, label: string, cost: number, supportsImageInput: boolean }[]
+  sizes: string[]
+  provider: 'openai' | 'demo'
+}

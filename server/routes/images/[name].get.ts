@@ -1,0 +1,17 @@
+import { CONTENT_TYPES, IMAGE_NAME } from '../../services/storage'
+import { useImages } from '../../services/generation'
+
+// Stored images, by unguessable name: loadable by an <img> without a token, cached forever.
+export default defineEventHandler(async (event) => {
+  const name = getRouterParam(event, 'name') ?? ''
+  const file = IMAGE_NAME.test(name) ? await useImages().open(name) : null
+  if (!file) throw createError({ statusCode: 404, statusMessage: 'Not Found' })
+  setResponseHeaders(event, {
+    'Content-Type': CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
+    'Content-Length': String(file.size),
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': 'default-src \'none\'; sandbox',
+  })
+  return sendStream(event, file.stream)
+})

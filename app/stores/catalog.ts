@@ -1,5 +1,7 @@
 import { defineStore } from 'pinia'
-import type { ModelInfo, ModelsResponse } from '~/types/generation'
+import type { ModelsResponse } from '#shared/types/api'
+
+type ModelInfo = ModelsResponse['models'][number]
 
 /** The models, sizes and provider the server offers (`GET /api/models`), fetched once per session. */
 export const useCatalogStore = defineStore('catalog', () => {

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { Creation, GalleryPage } from '~/types/generation'
+import type { Creation, Page } from '#shared/types/api'
 
 const PAGE_SIZE = 24
 
@@ -22,7 +22,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     error.value = null
     try {
       const query = loaded.value && cursor.value ? { limit: PAGE_SIZE, cursor: cursor.value } : { limit: PAGE_SIZE }
-      const page = await api<GalleryPage>('/api/gallery', { query })
+      const page = await api<Page<Creation>>('/api/gallery', { query })
       // A creation prepended after a generation may come again with a later page.
       const known = new Set(items.value.map(c => c.id))
       items.value.push(...page.items.filter(c => !known.has(c.id)))

@@ -1,8 +1,9 @@
-export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
+import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES } from '#shared/constants/catalog'
+
+export { MAX_INPUT_IMAGES, SIZES as DEFAULT_SIZES } from '#shared/constants/catalog'
+export const MAX_IMAGE_BYTES = MAX_INPUT_IMAGE_BYTES
+// The server caps the long side at 2048 px too; doing it here first makes the upload small.
 export const MAX_IMAGE_SIDE = 2048
-export const MAX_INPUT_IMAGES = 3
-export const DEFAULT_SIZES = ['1:1', '2:3', '3:2', '3:4', '4:3', '9:16', '16:9'] as const
 
 export type ImageProblem = 'type' | 'size' | 'unreadable'
 
@@ -14,7 +15,7 @@ export function ratioOf(size: string): number {
 
 /** What is wrong with a file before any work is done on it, judged by its declared type and byte size. */
 export function checkImageFile(file: File): ImageProblem | null {
-  if (!(ACCEPTED_IMAGE_TYPES as readonly string[]).includes(file.type)) return 'type'
+  if (!(INPUT_IMAGE_TYPES as readonly string[]).includes(file.type)) return 'type'
   if (file.size > MAX_IMAGE_BYTES) return 'size'
   return null
 }

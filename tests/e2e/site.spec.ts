@@ -1,0 +1,195 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser'
+import { client, startServer, type TestServer } from '../support/server'
+import { closeAll, DESKTOP, expectNoHorizontalScroll, loadedImageSize, PHONE, seriousViolations, shot, signedInContext } from './helpers'
+
+let server: TestServer
+let browser: Browser
+
+beforeAll(async () => {
+  ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+/** One generation through the API, so the gallery and the credit history have something to show. */
+async function generateOnce(api: Awaited<ReturnType<typeof signedInContext>>['account']['api'], prompt = '秋天的银杏大道，航拍视角') {
+  const res = await api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt, size: '3:4' } })
+  expect(res.status).toBe(200)
+}
+
+describe('pages for everyone', () => {
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])('the landing, sign-in and sign-up pages pass axe and fit a %s screen', async (name, viewport) => {
+    const context = await browser.newContext({ viewport })
+    const page = await context.newPage()
+    for (const path of ['/', '/login', '/register']) {
+      await page.goto(`${server.url}${path}`)
+      await page.locator('main h1').waitFor()
+      expect(await seriousViolations(page), path).toEqual([])
+      await expectNoHorizontalScroll(page)
+      await shot(page, `${path === '/' ? 'home' : path.slice(1)}-${name}`)
+    }
+    // The examples are real images that load.
+    await page.goto(`${server.url}/`)
+    const examples = page.locator('.nb-example img')
+    expect(await examples.count()).toBeGreaterThanOrEqual(3)
+    await examples.first().scrollIntoViewIfNeeded()
+    await expect.poll(() => examples.first().evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0)
+    await closeAll(context)
+  })
+
+  it('sends a signed-out visitor from a protected page to sign in, and back there afterwards', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${server.url}/gallery`)
+    await page.waitForURL(/\/login\?redirect=(\/|%2F)gallery/)
+    await page.close()
+  })
+})
+
+describe('signed-in pages', () => {
+  it('send a signed-in user who opens /login or /register to the studio', async () => {
+    const { context, page } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/login`)
+    await page.waitForURL(/\/studio$/)
+    await page.goto(`${server.url}/register`)
+    await page.waitForURL(/\/studio$/)
+    // The landing page offers the way in.
+    await page.goto(`${server.url}/`)
+    await page.getByTestId('home-studio').click()
+    await page.waitForURL(/\/studio$/)
+    await closeAll(context)
+  })
+
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])('studio, gallery (grid and preview) and account pass axe on a %s screen, in light and dark', async (name, viewport) => {
+    const { context, page, account } = await signedInContext(browser, server, { viewport })
+    await generateOnce(account.api)
+    const check = async (label: string) => {
+      expect(await seriousViolations(page), label).toEqual([])
+      await expectNoHorizontalScroll(page)
+    }
+    for (const theme of ['light', 'dark'] as const) {
+      await context.addCookies([{ name: 'nb_theme', value: theme, url: server.url }])
+      await page.goto(`${server.url}/studio`)
+      await page.getByTestId('generate').waitFor()
+      await page.getByLabel(/提示词/).fill('a')
+      await check(`studio ${theme}`)
+      await page.getByTestId('mode-image').click()
+      await check(`studio image-to-image ${theme}`)
+
+      await page.goto(`${server.url}/gallery`)
+      await page.getByTestId('gallery-item').first().waitFor()
+      await check(`gallery ${theme}`)
+      await page.getByTestId('gallery-item').first().click()
+      await loadedImageSize(page, 'preview-image')
+      await check(`preview ${theme}`)
+      if (theme === 'light') await shot(page, `gallery-preview-${name}-light`)
+
+      await page.goto(`${server.url}/account`)
+      await page.getByTestId('ledger-row').first().waitFor()
+      await check(`account ${theme}`)
+      await shot(page, `account-${name}-${theme}`)
+    }
+    await closeAll(context)
+  })
+
+  it('switches language, with Element Plus, and remembers it across a reload', async () => {
+    const { context, page, account } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/studio`)
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
+    expect(await page.getByTestId('nav-studio').textContent()).toContain('创作')
+
+    await page.getByTestId('language-switch').click()
+    await page.getByRole('option', { name: 'English' }).click()
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en')
+    expect(await page.getByTestId('nav-studio').textContent()).toContain('Studio')
+    expect(await page.getByTestId('credits-badge').textContent()).toContain('3 credits')
+    expect(await page.getByTestId('generate-reason').textContent()).toContain('Write a prompt first')
+
+    // The server renders the remembered language: the HTML before any script runs is English.
+    await page.reload()
+    expect(await page.getByTestId('nav-gallery').textContent()).toContain('Gallery')
+    const cookie = (await context.cookies()).find(c => c.name === 'nb_locale')
+    expect(cookie?.value).toBe('en')
+    const html = await (await fetch(`${server.url}/studio`, { headers: { cookie: `nb_locale=en; auth.token=${(await context.cookies()).find(c => c.name === 'auth.token')!.value}` } })).text()
+    expect(html).toMatch(/<html[^>]*lang="en"/)
+    expect(html).toMatch(/data-testid="nav-studio"[^>]*>\s*Studio\s*</)
+
+    // Element Plus speaks English too: the dialog's close button is labelled by its own locale.
+    await generateOnce(account.api)
+    await page.goto(`${server.url}/gallery`)
+    await page.getByTestId('gallery-item').first().click()
+    await loadedImageSize(page, 'preview-image')
+    expect(await page.locator('.el-dialog__headerbtn').getAttribute('aria-label')).toMatch(/^Close/)
+    expect(await page.getByTestId('preview').textContent()).toContain('Remix')
+    await shot(page, 'gallery-preview-en')
+    await closeAll(context)
+  })
+
+  it('remembers dark mode in a cookie so the server renders it (no flash)', async () => {
+    const { context, page } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/studio`)
+    expect(await page.getAttribute('html', 'class') ?? '').not.toContain('dark')
+    await page.getByTestId('theme-toggle').click()
+    await expect.poll(() => page.getAttribute('html', 'class')).toContain('dark')
+    expect((await context.cookies()).find(c => c.name === 'nb_theme')?.value).toBe('dark')
+
+    const token = (await context.cookies()).find(c => c.name === 'auth.token')!.value
+    const html = await (await fetch(`${server.url}/studio`, { headers: { cookie: `nb_theme=dark; auth.token=${token}` } })).text()
+    expect(html).toMatch(/<html[^>]*class="dark"/)
+    await page.reload()
+    expect(await page.getAttribute('html', 'class')).toContain('dark')
+    await shot(page, 'studio-dark-desktop')
+    await page.getByTestId('theme-toggle').click()
+    await expect.poll(() => page.getAttribute('html', 'class')).not.toContain('dark')
+    await closeAll(context)
+  })
+
+  it('shows the credit history with translated reasons, paging on request', async () => {
+    const { context, page, account } = await signedInContext(browser, server)
+    await generateOnce(account.api)
+    await generateOnce(account.api, '第二张')
+    await page.goto(`${server.url}/account`)
+    const rows = page.getByTestId('ledger-row')
+    await rows.first().waitFor()
+    expect(await rows.count()).toBe(3)
+    expect(await rows.nth(0).textContent()).toMatch(/-1.*生成图片.*1/)
+    expect(await rows.nth(2).textContent()).toMatch(/\+3.*注册赠送.*3/)
+    expect(await page.getByTestId('account-credits').textContent()).toBe('1')
+    expect(await page.getByTestId('ledger-more').count()).toBe(0)
+    await closeAll(context)
+  })
+
+  it('changes the password: a wrong current one is refused, the right one signs out other sessions and this tab keeps working', async () => {
+    const { context, page, account } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/account`)
+    await page.getByLabel('当前密码').fill('not-the-password')
+    await page.getByLabel('新密码').fill('short')
+    await page.getByTestId('password-submit').click()
+    await page.getByText('至少需要 8 个字符').waitFor()
+
+    await page.getByLabel('新密码').fill('a-brand-new-password')
+    await page.getByTestId('password-submit').click()
+    await expect.poll(() => page.getByTestId('password-error').textContent()).toContain('当前密码不正确')
+
+    await page.getByLabel('当前密码').fill(account.password)
+    await page.getByTestId('password-submit').click()
+    await page.getByTestId('password-changed').waitFor()
+
+    // The token the account had before (another device) is dead; this tab carries on after a reload.
+    expect((await client(server, account.token).raw('/api/users/me')).status).toBe(401)
+    await page.reload()
+    await page.getByTestId('account').waitFor()
+    expect(page.url()).toMatch(/\/account$/)
+    expect(await page.getByTestId('account-email').textContent()).toBe(account.email)
+    await closeAll(context)
+  })
+})

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs'
+import type { Browser } from 'playwright-core'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser'
+import { startServer, uniqueEmail, type TestServer } from '../support/server'
+import { closeAll, creditsShown, expectNoHorizontalScroll, loadedImageSize, PHONE, shot, signedInContext } from './helpers'
+
+let server: TestServer
+let browser: Browser
+
+beforeAll(async () => {
+  ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+describe('the studio in Chromium', () => {
+  it('takes a new user from sign-up through a text-to-image generation to the gallery, preview, download and delete', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
+    const page = await context.newPage()
+    const email = uniqueEmail('journey')
+    const prompt = '一只戴着草帽的柴犬在向日葵田里奔跑，夏日午后，胶片质感'
+
+    await page.goto(`${server.url}/`)
+    await shot(page, 'home-desktop')
+    await page.getByTestId('home-cta').click()
+    await page.waitForURL(/\/register/)
+    await page.getByLabel('邮箱').fill(email)
+    await page.getByLabel('密码').fill('a-good-password')
+    await page.getByTestId('auth-submit').click()
+
+    // A new account lands in the studio, with its signup credits and the demo provider announced.
+    await page.waitForURL(/\/studio$/)
+    await page.getByTestId('demo-badge').waitFor()
+    expect(await creditsShown(page)).toBe('3')
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true)
+    expect(await page.getByTestId('generate-reason').textContent()).toContain('请先输入提示词')
+    await shot(page, 'studio-empty-desktop')
+
+    await page.getByTestId('size-16:9').click()
+    await page.getByLabel('提示词').fill(prompt)
+    expect(await page.locator('.el-input__count').textContent()).toContain(`${prompt.length} / 4000`)
+    await page.getByTestId('generate').click()
+
+    // While it runs: the placeholder in the chosen ratio, a running clock, and no second submit.
+    const placeholder = page.getByTestId('generating')
+    await placeholder.waitFor()
+    const box = (await placeholder.boundingBox())!
+    expect(box.width / box.height).toBeCloseTo(16 / 9, 1)
+    await expect.poll(() => placeholder.textContent()).toMatch(/已用时 0\.[1-9]/)
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true)
+    await shot(page, 'studio-generating-desktop')
+
+    const natural = await loadedImageSize(page, 'result-image')
+    expect(natural.width / natural.height).toBeCloseTo(16 / 9, 1)
+    expect(await page.getByTestId('result-image').getAttribute('alt')).toBe(prompt)
+    // The header's balance follows the response at once, without a reload.
+    expect(await creditsShown(page)).toBe('2')
+    await shot(page, 'studio-result-desktop')
+
+    await page.getByTestId('nav-gallery').click()
+    await page.waitForURL(/\/gallery$/)
+    const items = page.getByTestId('gallery-item')
+    await items.first().waitFor()
+    expect(await items.count()).toBe(1)
+    expect(await items.first().locator('img').getAttribute('loading')).toBe('lazy')
+    expect(await items.first().locator('img').getAttribute('alt')).toBe(prompt)
+    await shot(page, 'gallery-desktop')
+
+    await items.first().click()
+    await page.getByTestId('preview-image').waitFor()
+    expect(await page.getByTestId('preview-prompt').textContent()).toContain(prompt)
+    const previewText = await page.getByTestId('preview').textContent()
+    expect(previewText).toContain('Nano Banana')
+    expect(previewText).toContain('16:9')
+    await shot(page, 'gallery-preview-desktop')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('preview-download').click()])
+    expect(download.suggestedFilename()).toMatch(/^nano-banana-\d+\.(png|jpe?g|webp)$/)
+    const bytes = readFileSync((await download.path())!)
+    const meta = await sharp(bytes).metadata()
+    expect(meta.width! / meta.height!).toBeCloseTo(16 / 9, 1)
+
+    // Delete asks first; cancelling keeps it, confirming removes it from the grid and from the server.
+    await page.getByTestId('preview-delete').click()
+    await page.getByTestId('cancel-delete').click()
+    expect(await items.count()).toBe(1)
+    await page.getByTestId('preview-delete').click()
+    await page.getByTestId('confirm-delete').click()
+    await page.getByTestId('gallery-empty').waitFor()
+    await page.reload()
+    await page.getByTestId('gallery-empty').waitFor()
+    expect(await page.getByTestId('gallery-empty-cta').getAttribute('href')).toBe('/studio')
+    await shot(page, 'gallery-empty-desktop')
+    await closeAll(context)
+  })
+
+  it('generates from an uploaded photo, scaling a large one down in the browser first, and rejects files it cannot use', async () => {
+    const { context, page } = await signedInContext(browser, server)
+    const large = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toBuffer()
+    const small = await sharp({ create: { width: 400, height: 400, channels: 3, background: { r: 220, g: 60, b: 60 } } }).png().toBuffer()
+
+    // Records the images of each multipart request the page sends (Chromium does not expose file bodies to Playwright).
+    await page.addInitScript(() => {
+      const w = window as unknown as { nbUploads: unknown[] }
+      w.nbUploads = []
+      const original = window.fetch
+      window.fetch = async (input, init) => {
+        if (init?.body instanceof FormData) {
+          const files = init.body.getAll('image').filter((f): f is File => f instanceof File)
+          w.nbUploads.push(await Promise.all(files.map(async (f) => {
+            const bitmap = await createImageBitmap(f)
+            return { type: f.type, width: bitmap.width, height: bitmap.height }
+          })))
+        }
+        return original(input, init)
+      }
+    })
+    await page.goto(`${server.url}/studio`)
+    await page.getByLabel('提示词').fill('把天空换成晚霞')
+    await page.getByTestId('mode-image').click()
+    expect(await page.getByTestId('generate-reason').textContent()).toContain('请至少添加一张参考图片')
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true)
+
+    await page.getByTestId('image-input').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }])
+    await expect.poll(() => page.getByTestId('studio-notice').textContent()).toContain('notes.txt')
+
+    await page.getByTestId('image-input').setInputFiles([
+      { name: 'big.png', mimeType: 'image/png', buffer: large },
+      { name: 'small.png', mimeType: 'image/png', buffer: small },
+    ])
+    await expect.poll(() => page.getByTestId('input-image').count()).toBe(2)
+    // Remove one, the previews follow.
+    await page.getByTestId('remove-input').nth(1).click()
+    await expect.poll(() => page.getByTestId('input-image').count()).toBe(1)
+
+    await shot(page, 'studio-image-to-image-desktop')
+    // Ctrl+Enter in the prompt generates.
+    await page.getByLabel('提示词').press('Control+Enter')
+    await loadedImageSize(page, 'result-image')
+
+    // What went over the wire: the 3000×2000 photo, scaled to a 2048 px long side.
+    expect(await page.evaluate(() => (window as unknown as { nbUploads: unknown[] }).nbUploads)).toEqual([[{ type: 'image/png', width: 2048, height: 1365 }]])
+    expect(await creditsShown(page)).toBe('2')
+
+    // "Use as input" brings the result back as a reference image.
+    await page.getByTestId('use-as-input').click()
+    await expect.poll(() => page.getByTestId('input-image').count()).toBe(2)
+    await shot(page, 'studio-image-result-desktop')
+    await closeAll(context)
+  })
+
+  it('stops at zero credits with a clear reason, and shows the same state when the server answers 402', async () => {
+    const { context, page, account } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/studio`)
+    await page.getByLabel('提示词').fill('雪山下的湖泊')
+
+    // HD costs 2 of the 3 signup credits; after it, HD is out of reach, the standard model is not.
+    await page.getByTestId('model-nano-banana-hd').click()
+    expect(await page.getByTestId('generate').textContent()).toContain('2')
+    await page.getByTestId('generate').click()
+    await loadedImageSize(page, 'result-image')
+    expect(await creditsShown(page)).toBe('1')
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true)
+    expect(await page.getByTestId('generate-reason').textContent()).toContain('此模型每张需要 2 积分，你目前有 1 积分')
+    await page.getByTestId('credits-short').waitFor()
+
+    await page.getByTestId('model-nano-banana').click()
+    expect(await page.getByTestId('generate').isDisabled()).toBe(false)
+
+    // Another tab spends the last credit behind this page's back: the click meets a 402.
+    const spent = await account.api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'elsewhere' } })
+    expect(spent.status).toBe(200)
+    await page.getByTestId('generate').click()
+    await expect.poll(() => creditsShown(page)).toBe('0')
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true)
+    expect(await page.getByTestId('generate-reason').textContent()).toContain('你目前有 0 积分')
+    await page.getByTestId('credits-short').waitFor()
+    expect(await page.getByTestId('studio-error').count()).toBe(0)
+    await shot(page, 'studio-no-credits-desktop')
+    await closeAll(context)
+  })
+
+  it('prefills the studio from a remix link', async () => {
+    const { context, page } = await signedInContext(browser, server)
+    await page.goto(`${server.url}/studio?prompt=${encodeURIComponent('水彩风格的猫')}&model=nano-banana-hd&size=9:16`)
+    expect(await page.getByLabel('提示词').inputValue()).toBe('水彩风格的猫')
+    expect(await page.getByTestId('model-nano-banana-hd').locator('input').isChecked()).toBe(true)
+    expect(await page.getByTestId('size-9:16').locator('input').isChecked()).toBe(true)
+    await closeAll(context)
+  })
+
+  it('works on a 375 px wide phone: studio, result and gallery without sideways scrolling', async () => {
+    const { context, page } = await signedInContext(browser, server, { viewport: PHONE })
+    await page.goto(`${server.url}/studio`)
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'studio-empty-phone')
+    await page.getByLabel('提示词').fill('竖版海报：霓虹灯下的咖啡馆')
+    await page.getByTestId('size-9:16').click()
+    await page.getByTestId('generate').click()
+    await loadedImageSize(page, 'result-image')
+    const box = (await page.getByTestId('result-image').boundingBox())!
+    expect(box.width).toBeLessThanOrEqual(PHONE.width)
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'studio-result-phone')
+
+    await page.getByTestId('nav-gallery').click()
+    await page.getByTestId('gallery-item').first().waitFor()
+    await expectNoHorizontalScroll(page)
+    await shot(page, 'gallery-phone')
+    await page.getByTestId('gallery-item').first().click()
+    await page.getByTestId('preview-image').waitFor()
+    await shot(page, 'gallery-preview-phone')
+    await closeAll(context)
+  })
+})

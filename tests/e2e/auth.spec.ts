@@ -28,15 +28,21 @@ describe('a new user in Chromium', () => {
 
     await page.getByLabel('密码').fill('a-good-password')
     await page.getByTestId('auth-submit').click()
-    await page.getByTestId('home-signed-in').waitFor()
+    // A new account goes straight to the studio.
+    await page.waitForURL(/\/studio$/)
     expect(await page.getByTestId('user-email').textContent()).toBe(email)
     expect(await page.getByTestId('credits-badge').textContent()).toContain('3')
+
+    await page.goto(`${server.url}/`)
+    await page.getByTestId('home-signed-in').waitFor()
+    expect(await page.getByTestId('user-email').textContent()).toBe(email)
     await screenshot(page, 'home-signed-in')
 
     await page.reload()
     await page.getByTestId('home-signed-in').waitFor()
     expect(await page.getByTestId('user-email').textContent()).toBe(email)
 
+    await page.getByTestId('user-menu').click()
     await page.getByTestId('sign-out').click()
     await page.waitForURL(/\/login/)
     await page.goto(`${server.url}/account`)

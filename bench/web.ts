@@ -1,0 +1,83 @@
+// npm run bench:web — what a first visit downloads: the JavaScript (and CSS) the built app's HTML
+// loads for `/` (signed out) and for `/studio` and `/gallery` (signed in), gzip-compressed as a server would send it.
+// Needs a build (`npm run build`). Lighthouse scores are added when a `lighthouse` binary is installed.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { ROOT, signUp, startServer } from '../tests/support/server'
+
+const BUDGET_KB = 250
+
+interface Asset { url: string, kind: 'js' | 'css', raw: number, gzip: number }
+
+/** Script and stylesheet URLs an HTML page loads on its own: script src, modulepreload, stylesheet links. */
+function assetUrls(html: string) {
+  const urls = new Map<string, Asset['kind']>()
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) urls.set(m[1]!, 'js')
+  for (const m of html.matchAll(/<link\b[^>]*>/g)) {
+    const tag = m[0]
+    const href = /\bhref="([^"]+)"/.exec(tag)?.[1]
+    if (!href) continue
+    if (/rel="(modulepreload|preload)"/.test(tag) && (/rel="modulepreload"/.test(tag) || /as="script"/.test(tag))) urls.set(href, 'js')
+    else if (/rel="stylesheet"/.test(tag)) urls.set(href, 'css')
+  }
+  return urls
+}
+
+async function measure(base: string, path: string, cookie?: string) {
+  const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' })
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`)
+  const html = await res.text()
+  const assets: Asset[] = []
+  for (const [url, kind] of assetUrls(html)) {
+    const body = Buffer.from(await (await fetch(new URL(url, base))).arrayBuffer())
+    assets.push({ url, kind, raw: body.length, gzip: gzipSync(body, { level: 9 }).length })
+  }
+  const sum = (kind: Asset['kind'], key: 'raw' | 'gzip') => assets.filter(a => a.kind === kind).reduce((n, a) => n + a[key], 0)
+  const inlineCss = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].reduce((n, m) => n + m[1]!.length, 0)
+  return {
+    path,
+    html: { raw: html.length, gzip: gzipSync(html, { level: 9 }).length },
+    js: { files: assets.filter(a => a.kind === 'js').length, raw: sum('js', 'raw'), gzip: sum('js', 'gzip') },
+    css: { files: assets.filter(a => a.kind === 'css').length, raw: sum('css', 'raw'), gzip: sum('css', 'gzip'), inline: inlineCss },
+    largest: assets.filter(a => a.kind === 'js').sort((a, b) => b.gzip - a.gzip).slice(0, 5),
+  }
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+
+async function main() {
+  if (!existsSync(join(ROOT, '.output/server/index.mjs'))) {
+    console.error('No build found: run `npm run build` first.')
+    process.exit(1)
+  }
+  const server = await startServer()
+  try {
+    const { token } = await signUp(server)
+    const cookie = `auth.token=${token}`
+    const pages = [await measure(server.url, '/'), await measure(server.url, '/studio', cookie), await measure(server.url, '/gallery', cookie)]
+
+    for (const p of pages) {
+      console.log(`\n${p.path}${p.path === '/' ? ' (signed out)' : ' (signed in)'}`)
+      console.log(`  HTML            ${kb(p.html.raw)} (${kb(p.html.gzip)} gzip)`)
+      console.log(`  JS, ${String(p.js.files).padStart(2)} files     ${kb(p.js.raw)} (${kb(p.js.gzip)} gzip)`)
+      console.log(`  CSS, ${String(p.css.files).padStart(2)} files    ${kb(p.css.raw)} (${kb(p.css.gzip)} gzip), plus ${kb(p.css.inline)} inlined in the HTML`)
+      console.log(`  largest JS:     ${p.largest.map(a => `${a.url.split('/').pop()} ${kb(a.gzip)}`).join(', ')}`)
+    }
+
+    const first = pages[0]!.js.gzip
+    const verdict = first <= BUDGET_KB * 1024 ? 'within' : 'OVER'
+    console.log(`\nFirst-load JS for / : ${kb(first)} gzip — ${verdict} the ${BUDGET_KB} KB budget.`)
+
+    const lighthouse = join(ROOT, 'node_modules/.bin/lighthouse')
+    if (existsSync(lighthouse)) console.log('Lighthouse is installed: run it against the printed server by hand (not automated yet).')
+    else console.log('Lighthouse: not installed on this machine (no network to fetch it), so no Lighthouse scores were measured.')
+
+    if (verdict === 'OVER') process.exitCode = 1
+  }
+  finally {
+    await server.stop()
+  }
+}
+
+await main()

@@ -8,7 +8,8 @@ import { ROOT } from './server'
 
 /**
  * A stand-in for an OpenAI-compatible images API, over real HTTP. Every request is checked against
- * the official OpenAPI extract (shared/upstream/openai-images.openapi.json) and recorded; the answer
+ * the official OpenAPI extract (tests/fixtures/openai-images.openapi.json, a copy of
+ * shared/upstream/openai-images.openapi.json kept in the repository so a clone alone can test) and recorded; the answer
  * is chosen per test, including each way the real service fails.
  */
 export type Behaviour
@@ -61,7 +62,7 @@ function withNulls(node: unknown): unknown {
   return out
 }
 
-const spec = withNulls(JSON.parse(readFileSync(join(ROOT, '../shared/upstream/openai-images.openapi.json'), 'utf8'))) as Record<string, unknown>
+const spec = withNulls(JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/openai-images.openapi.json'), 'utf8'))) as Record<string, unknown>
 
 function validators() {
   // x- extensions are not JSON Schema and formats are informative: neither is enforced.

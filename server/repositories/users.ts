@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { useDb } from '../db'
-import { creditLedger, users, type UserRow } from '../db/schema'
+import { users, type UserRow } from '../db/schema'
+import { changeCredits } from './ledger'
 
 export function findUserById(id: number): UserRow | undefined {
   return useDb().select().from(users).where(eq(users.id, id)).get()
@@ -15,18 +16,13 @@ export function createUser(input: { email: string, passwordHash: string, credits
   const db = useDb()
   return db.transaction((tx) => {
     const user = tx.insert(users)
-      .values({ email: input.email, passwordHash: input.passwordHash, credits: input.credits, role: input.role ?? 'user' })
+      .values({ email: input.email, passwordHash: input.passwordHash, credits: 0, role: input.role ?? 'user' })
       .onConflictDoNothing({ target: users.email })
       .returning()
       .get()
     if (!user) return null
-    tx.insert(creditLedger).values({
-      userId: user.id,
-      delta: input.credits,
-      balanceAfter: input.credits,
-      reason: 'signup',
-    }).run()
-    return user
+    const credits = changeCredits({ userId: user.id, delta: input.credits, reason: 'signup' }, tx)!
+    return { ...user, credits }
   })
 }
 

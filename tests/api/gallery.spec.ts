@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { imageFiles } from '../support/db'
+import { expectApiError } from '../support/expect'
+import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
+import { signUp, startServer, type TestServer } from '../support/server'
+
+let upstream: FakeUpstream
+let server: TestServer
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream()
+  server = await startServer({ env: { ...upstreamEnv(upstream), NUXT_SIGNUP_CREDITS: '10' } })
+})
+afterAll(async () => {
+  await server?.stop()
+  await upstream?.close()
+})
+
+interface Creation { id: number, userId: number, prompt: string, imageUrl: string, thumbnailUrl: string }
+interface Page { items: Creation[], nextCursor: string | null }
+
+async function makeCreations(api: Awaited<ReturnType<typeof signUp>>['api'], n: number) {
+  const made: Creation[] = []
+  for (let i = 0; i < n; i++) {
+    made.push((await api<{ creation: Creation }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: `picture ${i}` } })).creation)
+  }
+  return made
+}
+
+describe('GET /api/gallery', () => {
+  it('pages the caller\'s own creations newest first with a cursor, null on the last page', async () => {
+    const owner = await signUp(server)
+    const other = await signUp(server)
+    const made = await makeCreations(owner.api, 5)
+    await makeCreations(other.api, 1)
+
+    const seen: number[] = []
+    let cursor: string | null = null
+    const sizes: number[] = []
+    do {
+      const page: Page = await owner.api<Page>('/api/gallery', { query: { limit: 2, ...(cursor ? { cursor } : {}) } })
+      sizes.push(page.items.length)
+      seen.push(...page.items.map(c => c.id))
+      expect(page.items.every(c => c.userId === owner.user.id)).toBe(true)
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(sizes).toEqual([2, 2, 1])
+    expect(seen).toEqual(made.map(c => c.id).reverse())
+
+    const all = await owner.api<Page>('/api/gallery')
+    expect(all.items).toHaveLength(5)
+    expect(all.nextCursor).toBeNull()
+    expect(all.items[0]!.prompt).toBe('picture 4')
+  })
+
+  it('defaults to 24 a page', async () => {
+    const { api } = await signUp(server)
+    const page = await api<Page>('/api/gallery')
+    expect(page).toEqual({ items: [], nextCursor: null })
+  })
+
+  it.each([
+    ['limit 0', { limit: '0' }],
+    ['limit 101', { limit: '101' }],
+    ['limit not a number', { limit: 'ten' }],
+    ['limit fractional', { limit: '2.5' }],
+    ['a cursor that is not ours', { cursor: 'abc' }],
+    ['a negative cursor', { cursor: '-5' }],
+  ])('rejects %s with 400', async (_name, query) => {
+    const { api } = await signUp(server)
+    expectApiError(await api.raw('/api/gallery', { query }), 400, 'VALIDATION_ERROR')
+  })
+})
+
+describe('GET and DELETE /api/gallery/:id', () => {
+  it('returns the owner\'s creation and hides anyone else\'s behind 404', async () => {
+    const owner = await signUp(server)
+    const stranger = await signUp(server)
+    const [creation] = await makeCreations(owner.api, 1)
+    expect(await owner.api<Creation>(`/api/gallery/${creation!.id}`)).toEqual(creation)
+    expectApiError(await stranger.api.raw(`/api/gallery/${creation!.id}`), 404, 'NOT_FOUND')
+    expectApiError(await stranger.api.raw(`/api/gallery/${creation!.id}`, { method: 'DELETE' }), 404, 'NOT_FOUND')
+    // Still there for its owner.
+    expect((await owner.api.raw(`/api/gallery/${creation!.id}`)).status).toBe(200)
+    expectApiError(await owner.api.raw('/api/gallery/99999999'), 404, 'NOT_FOUND')
+  })
+
+  it('deletes with 204 and removes both files', async () => {
+    const { api } = await signUp(server)
+    const [creation] = await makeCreations(api, 1)
+    const names = [creation!.imageUrl, creation!.thumbnailUrl].map(u => u.split('/').pop()!)
+    expect(imageFiles(server.dataDir)).toEqual(expect.arrayContaining(names))
+    const res = await api.raw(`/api/gallery/${creation!.id}`, { method: 'DELETE' })
+    expect(res.status).toBe(204)
+    expect(imageFiles(server.dataDir)).not.toEqual(expect.arrayContaining([names[0]]))
+    expect(imageFiles(server.dataDir)).not.toEqual(expect.arrayContaining([names[1]]))
+    expect((await fetch(`${server.url}${creation!.imageUrl}`)).status).toBe(404)
+    expectApiError(await api.raw(`/api/gallery/${creation!.id}`), 404, 'NOT_FOUND')
+    expectApiError(await api.raw(`/api/gallery/${creation!.id}`, { method: 'DELETE' }), 404, 'NOT_FOUND')
+  })
+
+  it.each(['abc', '0', '-1', '1.5', '99999999999999999999'])('rejects the id %s with 400', async (id) => {
+    const { api } = await signUp(server)
+    expectApiError(await api.raw(`/api/gallery/${id}`), 400, 'VALIDATION_ERROR')
+    expectApiError(await api.raw(`/api/gallery/${id}`, { method: 'DELETE' }), 400, 'VALIDATION_ERROR')
+  })
+})
+
+describe('/images', () => {
+  it('serves nothing outside the store and nothing under a made-up name', async () => {
+    for (const path of ['/images/AAAAAAAAAAAAAAAAAAAAAA.png', '/images/..%2Fnano-banana.db', '/images/%2e%2e%2f.jwt-secret', '/images/x.svg']) {
+      const res = await fetch(`${server.url}${path}`)
+      expect(res.status, path).toBe(404)
+      expect(res.headers.get('content-type') ?? '').not.toMatch(/image|octet/)
+    }
+  })
+})

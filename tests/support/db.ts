@@ -1,0 +1,34 @@
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+
+/** Reads the server's real SQLite file (read-only) to check what was written. */
+export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(dataDir, 'nano-banana.db'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  }
+  finally {
+    db.close()
+  }
+}
+
+export interface LedgerEntry { delta: number, balance_after: number, reason: string, reference: string | null }
+
+export function ledgerOf(dataDir: string, userId: number) {
+  return query<LedgerEntry>(dataDir, 'select delta, balance_after, reason, reference from credit_ledger where user_id = ? order by id', userId)
+}
+
+export function jobsOf(dataDir: string, userId: number) {
+  return query<{ id: number, status: string, error_code: string | null, cost: number, creation_id: number | null }>(dataDir, 'select id, status, error_code, cost, creation_id from generation_jobs where user_id = ? order by id', userId)
+}
+
+/** Image files in the store (temporary files included). */
+export function imageFiles(dataDir: string) {
+  try {
+    return readdirSync(join(dataDir, 'images'))
+  }
+  catch {
+    return []
+  }
+}

@@ -1,12 +1,11 @@
 import { defineStore } from 'pinia'
 import type { Creation, Page } from '#shared/types/api'
 
-const PAGE_SIZE = 24
-
 /** The signed-in user's creations as far as they have been paged in, newest first. */
 export const useGalleryStore = defineStore('gallery', () => {
   const { api } = useApi()
 
+  const pageSize = ref(24)
   const items = ref<Creation[]>([])
   const cursor = ref<string | null>(null)
   const loading = ref(false)
@@ -21,7 +20,7 @@ export const useGalleryStore = defineStore('gallery', () => {
     loading.value = true
     error.value = null
     try {
-      const query = loaded.value && cursor.value ? { limit: PAGE_SIZE, cursor: cursor.value } : { limit: PAGE_SIZE }
+      const query = loaded.value && cursor.value ? { limit: pageSize.value, cursor: cursor.value } : { limit: pageSize.value }
       const page = await api<Page<Creation>>('/api/gallery', { query })
       // A creation prepended after a generation may come again with a later page.
       const known = new Set(items.value.map(c => c.id))
@@ -55,5 +54,5 @@ export const useGalleryStore = defineStore('gallery', () => {
     error.value = null
   }
 
-  return { items, cursor, loading, loaded, error, hasMore, loadMore, prepend, remove, reset }
+  return { pageSize, items, cursor, loading, loaded, error, hasMore, loadMore, prepend, remove, reset }
 })

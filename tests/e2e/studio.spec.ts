@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -214,6 +216,39 @@ describe('the studio in Chromium', () => {
     await page.getByTestId('gallery-item').first().click()
     await page.getByTestId('preview-image').waitFor()
     await shot(page, 'gallery-preview-phone')
+    await closeAll(context)
+  })
+})
+
+describe('a long gallery', () => {
+  it('loads more as the reader scrolls, with every tile sized before its image arrives', async () => {
+    const { context, page, account } = await signedInContext(browser, server)
+    const res = await account.api.raw<{ creation: { id: number } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: '重复的作品', size: '3:2' } })
+    expect(res.status).toBe(200)
+    // 29 more rows pointing at the same stored files: more than one page (24) without 29 generations.
+    const db = new Database(join(server.dataDir, 'nano-banana.db'))
+    const copy = db.prepare(`insert into creations (user_id, prompt, image_url, thumbnail_url, model_used, size, kind, width, height, created_at)
+      select user_id, prompt || ' ' || ?, image_url, thumbnail_url, model_used, size, kind, width, height, created_at from creations where id = ?`)
+    for (let i = 2; i <= 30; i++) copy.run(String(i), res._data!.creation.id)
+    db.close()
+
+    // Images held back: the grid must already have its final shape without them.
+    await page.route('**/images/**', route => new Promise(resolve => setTimeout(() => resolve(route.continue()), 1500)))
+    await page.goto(`${server.url}/gallery`)
+    const items = page.getByTestId('gallery-item')
+    await items.first().waitFor()
+    expect(await items.count()).toBe(24)
+    const sizes = await items.evaluateAll(els => els.map((el) => {
+      const r = el.getBoundingClientRect()
+      return r.width / r.height
+    }))
+    for (const ratio of sizes) expect(ratio).toBeCloseTo(3 / 2, 1)
+
+    await page.getByTestId('load-more').scrollIntoViewIfNeeded()
+    await expect.poll(() => items.count()).toBe(30)
+    const labels = await items.evaluateAll(els => els.map(el => el.getAttribute('aria-label')))
+    expect(new Set(labels).size).toBe(30)
+    await page.getByText('共 30 张作品，已全部显示').waitFor()
     await closeAll(context)
   })
 })

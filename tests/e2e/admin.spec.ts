@@ -68,7 +68,7 @@ describe('the admin page in Chromium', () => {
     await page.close()
   })
 
-  it('cancelling the confirmation grants nothing', async () => {
+  it('cancelling the confirmation, or deducting more than the balance, changes nothing', async () => {
     const page = await browser.newPage()
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
     await page.goto(`${server.url}/admin`)
@@ -81,6 +81,13 @@ describe('the admin page in Chromium', () => {
     await confirm.getByText(`从 ${user.email} 扣除 5 积分？`).waitFor()
     await confirm.getByRole('button', { name: '取消' }).click()
     await confirm.waitFor({ state: 'hidden' })
+    expect(await balance()).toBe(28)
+
+    // Deducting more than the balance: the server refuses and the page says why.
+    await drawer.getByLabel('数量（负数为扣除）').fill('-1000')
+    await drawer.getByTestId('admin-grant-submit').click()
+    await confirm.getByRole('button', { name: '确定' }).click()
+    await page.getByText('扣除后积分会小于 0：该用户当前只有 28 积分。').waitFor()
     expect(await balance()).toBe(28)
     await page.close()
   })

@@ -122,6 +122,28 @@ describe('the admin page in Chromium', () => {
     await page.close()
   })
 
+  it('an admin disables a user with the switch, after confirming: their session ends; enabling lets them back', async () => {
+    const other = await signUp(server)
+    const page = await browser.newPage()
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    await page.goto(`${server.url}/admin`)
+    await page.getByLabel('搜索邮箱').fill(other.email)
+    await page.getByTestId(`admin-user-${other.email}`).click()
+    const drawer = page.getByTestId('admin-user-drawer')
+    await drawer.getByTestId('admin-user-credits').waitFor()
+    await drawer.getByTestId('admin-disabled-switch').click()
+    const confirm = page.locator('.el-message-box')
+    await confirm.getByText('停用后').waitFor()
+    await confirm.getByRole('button', { name: '确定' }).click()
+    await page.getByText('账户状态已更新').waitFor()
+    await expect.poll(async () => (await other.api.raw('/api/users/me')).status).toBe(401)
+    await page.getByTestId('admin-users').getByText('已停用').waitFor()
+
+    await drawer.getByTestId('admin-disabled-switch').click()
+    await expect.poll(async () => (await client(server).raw('/api/login', { method: 'POST', body: { email: other.email, password: other.password } })).status).toBe(200)
+    await page.close()
+  })
+
   it('fits a 375 px wide screen', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } })
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)

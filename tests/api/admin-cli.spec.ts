@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AdminUserDetail } from '../../shared/types/admin'
+import { expectApiError } from '../support/expect'
+import { client, ROOT, signUp, startServer, tempDir, type TestServer } from '../support/server'
+
+const dataDir = tempDir('nano-banana-cli-')
+
+/** `npm run admin -- …`, as a deployer runs it, against the test's data folder. */
+function admin(...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/admin.ts'), ...args], { cwd: ROOT, env: { ...process.env, NUXT_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+let server: TestServer
+let adminApi: ReturnType<typeof client>
+
+beforeAll(async () => {
+  // The command line creates and migrates the database before the server ever ran.
+  const created = await admin('create-admin', 'Deployer@Example.com', 'deployer-pass-1')
+  expect(created, created.stderr).toMatchObject({ code: 0 })
+  expect(created.stdout).toContain('Created admin deployer@example.com')
+  server = await startServer({ dataDir })
+  const login = await client(server).raw<{ token: string }>('/api/login', { method: 'POST', body: { email: 'deployer@example.com', password: 'deployer-pass-1' } })
+  expect(login.status).toBe(200)
+  adminApi = client(server, login._data!.token)
+})
+afterAll(async () => {
+  await server?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('npm run admin', () => {
+  it('made an admin the server accepts', async () => {
+    expect((await adminApi.raw('/api/admin/stats')).status).toBe(200)
+  })
+
+  it('prints usage with exit code 0 for help, and 2 for wrong usage', async () => {
+    const help = await admin('help')
+    expect(help.code).toBe(0)
+    for (const command of ['create-admin', 'promote', 'grant', 'list-users']) expect(help.stdout).toContain(command)
+    for (const args of [[], ['frobnicate'], ['grant', 'a@example.com'], ['grant', 'a@example.com', 'ten'], ['grant', 'a@example.com', '0'],
+      ['grant', 'a@example.com', '100001'], ['grant', 'not-an-email', '5'], ['create-admin', 'a@example.com', 'short'], ['list-users', '--bogus']]) {
+      const result = await admin(...args)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr).toContain('Usage: npm run admin')
+    }
+  })
+
+  it('grants and deducts credits with a reason while the server runs, refusing to go below zero', async () => {
+    const user = await signUp(server)
+    const granted = await admin('grant', user.email, '7', '--reason', 'cli bonus')
+    expect(granted, granted.stderr).toMatchObject({ code: 0 })
+    expect(granted.stdout).toContain('balance 10')
+    const deducted = await admin('grant', user.email, '-4')
+    expect(deducted.code).toBe(0)
+    const tooMuch = await admin('grant', user.email, '-100')
+    expect(tooMuch.code).toBe(1)
+    expect(tooMuch.stderr).toContain('below zero')
+    expect((await admin('grant', 'nobody-here@example.com', '5')).code).toBe(1)
+
+    expect((await user.api<{ credits: number }>('/api/users/me')).credits).toBe(6)
+    const { ledger } = await adminApi<AdminUserDetail>(`/api/admin/users/${user.user.id}`)
+    expect(ledger.map(r => [r.delta, r.reason, r.reference, r.actorId, r.note])).toEqual([
+      [-4, 'admin_grant', 'cli', null, null],
+      [7, 'admin_grant', 'cli', null, 'cli bonus'],
+      [3, 'signup', null, null, null],
+    ])
+  })
+
+  it('promotes a user, and create-admin on an existing account sets its password and ends its old sign-ins', async () => {
+    const user = await signUp(server)
+    expectApiError(await user.api.raw('/api/admin/stats'), 403, 'FORBIDDEN')
+    expect((await admin('promote', user.email)).code).toBe(0)
+    expect((await user.api.raw('/api/admin/stats')).status).toBe(200)
+    expect((await admin('promote', 'nobody-here@example.com')).code).toBe(1)
+
+    const reset = await admin('create-admin', user.email, 'brand-new-pass-1')
+    expect(reset.code).toBe(0)
+    expect(reset.stdout).toContain('Updated admin')
+    expectApiError(await user.api.raw('/api/users/me'), 401, 'UNAUTHORIZED')
+    const login = await client(server).raw('/api/login', { method: 'POST', body: { email: user.email, password: 'brand-new-pass-1' } })
+    expect(login.status).toBe(200)
+  })
+
+  it('lists users matching a query', async () => {
+    const user = await signUp(server)
+    const listed = await admin('list-users', '--query', user.email)
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain(user.email)
+    expect(listed.stdout).toContain('1 of 1 users')
+    expect(listed.stdout).not.toContain('deployer@example.com')
+  })
+})

@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../support/browser'
 import { client, startServer, type TestServer } from '../support/server'
-import { closeAll, DESKTOP, expectNoHorizontalScroll, loadedImageSize, PHONE, seriousViolations, shot, signedInContext } from './helpers'
+import { closeAll, creditsShown, DESKTOP, expectNoHorizontalScroll, loadedImageSize, PHONE, seriousViolations, shot, signedInContext } from './helpers'
 
 let server: TestServer
 let browser: Browser
@@ -165,6 +167,47 @@ describe('signed-in pages', () => {
     expect(await rows.nth(2).textContent()).toMatch(/\+3.*注册赠送.*3/)
     expect(await page.getByTestId('account-credits').textContent()).toBe('1')
     expect(await page.getByTestId('ledger-more').count()).toBe(0)
+
+    // Twenty grants more: the first page holds 20 rows, the button brings the last 3.
+    const db = new Database(join(server.dataDir, 'nano-banana.db'))
+    const insert = db.prepare('insert into credit_ledger (user_id, delta, balance_after, reason, created_at) values (?, 1, ?, \'admin_grant\', ?)')
+    for (let i = 1; i <= 20; i++) insert.run(account.user.id, 1 + i, Date.now())
+    db.close()
+    await page.reload()
+    await rows.first().waitFor()
+    expect(await rows.count()).toBe(20)
+    expect(await rows.nth(0).textContent()).toMatch(/\+1.*管理员发放.*21/)
+    await page.getByTestId('ledger-more').click()
+    await expect.poll(() => rows.count()).toBe(23)
+    expect(await rows.nth(22).textContent()).toContain('注册赠送')
+    expect(await page.getByTestId('ledger-more').count()).toBe(0)
+    await closeAll(context)
+  })
+
+  it('redeems a code on the account page: the balance and the history follow at once, a second try is refused', async () => {
+    const { context, page } = await signedInContext(browser, server)
+    const db = new Database(join(server.dataDir, 'nano-banana.db'))
+    db.prepare('insert into redeem_codes (code, credits, max_uses, uses, created_at) values (?, 5, 10, 0, ?)').run('NB-2345-6789-ABCD-EFGH', Date.now())
+    db.close()
+    await page.goto(`${server.url}/account`)
+    await page.getByTestId('ledger-row').first().waitFor()
+
+    await page.getByLabel('兑换码').fill('NB-0000-0000-0000-0000')
+    await page.getByTestId('redeem-submit').click()
+    await expect.poll(() => page.getByTestId('redeem-error').textContent()).toContain('兑换码不存在')
+
+    // Lower case and spaces are fine: the server normalises the code.
+    await page.getByLabel('兑换码').fill('nb 2345 6789 abcd efgh')
+    await page.getByTestId('redeem-submit').click()
+    await expect.poll(() => page.getByTestId('redeem-ok').textContent()).toContain('获得 5 积分')
+    expect(await creditsShown(page)).toBe('8')
+    expect(await page.getByTestId('account-credits').textContent()).toBe('8')
+    await expect.poll(() => page.getByTestId('ledger-row').first().textContent()).toMatch(/\+5.*兑换码充值.*8/)
+
+    await page.getByLabel('兑换码').fill('NB-2345-6789-ABCD-EFGH')
+    await page.getByTestId('redeem-submit').click()
+    await expect.poll(() => page.getByTestId('redeem-error').textContent()).toContain('你已经使用过这个兑换码')
+    expect(await creditsShown(page)).toBe('8')
     await closeAll(context)
   })
 

@@ -123,6 +123,20 @@ describe('the studio in Chromium', () => {
     })
     await page.goto(`${server.url}/studio`)
     await page.getByLabel('提示词').fill('把天空换成晚霞')
+
+    // Pasting an image while in text-to-image switches modes and takes it as the input.
+    const paste = (png: string) => page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0))
+      const data = new DataTransfer()
+      data.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }))
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    }, png)
+    await paste(small.toString('base64'))
+    await expect.poll(() => page.getByTestId('input-image').count()).toBe(1)
+    expect(await page.getByTestId('mode-image').locator('input').isChecked()).toBe(true)
+    await page.getByTestId('remove-input').click()
+    await expect.poll(() => page.getByTestId('input-image').count()).toBe(0)
+    await page.getByTestId('mode-text').click()
     await page.getByTestId('mode-image').click()
     expect(await page.getByTestId('generate-reason').textContent()).toContain('请至少添加一张参考图片')
     expect(await page.getByTestId('generate').isDisabled()).toBe(true)

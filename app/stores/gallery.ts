@@ -36,6 +36,23 @@ export const useGalleryStore = defineStore('gallery', () => {
     }
   }
 
+  /** Creations made since the first load (another tab, another device) go on top; the pages below stay. */
+  async function refreshNewest() {
+    if (!loaded.value || loading.value) return
+    try {
+      const page = await api<Page<Creation>>('/api/gallery', { query: { limit: pageSize.value } })
+      const newestKnown = items.value[0]?.id ?? 0
+      items.value.unshift(...page.items.filter(c => c.id > newestKnown))
+      // Deleted elsewhere: what that first page's span (or, on a last page, the whole list) no longer holds.
+      const listed = new Set(page.items.map(c => c.id))
+      const oldest = page.nextCursor === null ? -Infinity : page.items.at(-1)!.id
+      items.value = items.value.filter(c => listed.has(c.id) || c.id < oldest)
+    }
+    catch {
+      // The loaded pages stay as they were; the next scroll or reload tries again.
+    }
+  }
+
   /** A new creation goes first when the gallery is loaded; otherwise the first load brings it. */
   function prepend(creation: Creation) {
     if (loaded.value && !items.value.some(c => c.id === creation.id)) items.value.unshift(creation)
@@ -54,5 +71,5 @@ export const useGalleryStore = defineStore('gallery', () => {
     error.value = null
   }
 
-  return { pageSize, items, cursor, loading, loaded, error, hasMore, loadMore, prepend, remove, reset }
+  return { pageSize, items, cursor, loading, loaded, error, hasMore, loadMore, refreshNewest, prepend, remove, reset }
 })

@@ -86,6 +86,15 @@ describe('the studio in Chromium', () => {
     const meta = await sharp(bytes).metadata()
     expect(meta.width! / meta.height!).toBeCloseTo(16 / 9, 1)
 
+    // Remix opens the studio with the same prompt, model and ratio.
+    await page.getByTestId('preview-remix').click()
+    await page.waitForURL(/\/studio\?/)
+    expect(await page.getByLabel('提示词').inputValue()).toBe(prompt)
+    expect(await page.getByTestId('size-16:9').locator('input').isChecked()).toBe(true)
+    await page.getByTestId('nav-gallery').click()
+    await items.first().click()
+    await page.getByTestId('preview-image').waitFor()
+
     // Delete asks first; cancelling keeps it, confirming removes it from the grid and from the server.
     await page.getByTestId('preview-delete').click()
     await page.getByTestId('cancel-delete').click()
@@ -97,6 +106,9 @@ describe('the studio in Chromium', () => {
     await page.getByTestId('gallery-empty').waitFor()
     expect(await page.getByTestId('gallery-empty-cta').getAttribute('href')).toBe('/studio')
     await shot(page, 'gallery-empty-desktop')
+    await page.getByTestId('gallery-empty-cta').click()
+    await page.waitForURL(/\/studio$/)
+    expect(await page.getByTestId('result').count()).toBe(0)
     await closeAll(context)
   })
 
@@ -143,6 +155,10 @@ describe('the studio in Chromium', () => {
 
     await page.getByTestId('image-input').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }])
     await expect.poll(() => page.getByTestId('studio-notice').textContent()).toContain('notes.txt')
+    // Over 10 MB is refused before any work, whatever the bytes.
+    await page.getByTestId('image-input').setInputFiles([{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) }])
+    await expect.poll(() => page.getByTestId('studio-notice').textContent()).toContain('「huge.png」超过 10 MB')
+    expect(await page.getByTestId('input-image').count()).toBe(0)
 
     await page.getByTestId('image-input').setInputFiles([
       { name: 'big.png', mimeType: 'image/png', buffer: large },
@@ -230,6 +246,14 @@ describe('the studio in Chromium', () => {
     await page.getByTestId('gallery-item').first().click()
     await page.getByTestId('preview-image').waitFor()
     await shot(page, 'gallery-preview-phone')
+
+    // Back in the studio, the draft and the last result are still there.
+    await page.keyboard.press('Escape')
+    await page.getByTestId('nav-studio').click()
+    await page.waitForURL(/\/studio$/)
+    expect(await page.getByLabel('提示词').inputValue()).toBe('竖版海报：霓虹灯下的咖啡馆')
+    expect(await page.getByTestId('size-9:16').locator('input').isChecked()).toBe(true)
+    await loadedImageSize(page, 'result-image')
     await closeAll(context)
   })
 })

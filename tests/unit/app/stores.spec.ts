@@ -130,6 +130,18 @@ describe('gallery store', () => {
     expect(gallery.items.length).toBeGreaterThan(0)
   })
 
+  it('brings in creations made elsewhere and drops ones deleted elsewhere when the gallery is visited again', async () => {
+    const gallery = useGalleryStore()
+    await gallery.loadMore()
+    const before = gallery.items.map(c => c.id)
+    const made = await account.api<{ creation: Creation }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'from another tab' } })
+    await account.api(`/api/gallery/${before[1]}`, { method: 'DELETE' })
+
+    await gallery.refreshNewest()
+    expect(gallery.items[0]!.id).toBe(made.creation.id)
+    expect(gallery.items.map(c => c.id)).toEqual([made.creation.id, ...before.filter(id => id !== before[1])])
+  })
+
   it('forgets everything on reset (sign-out)', async () => {
     const gallery = useGalleryStore()
     await gallery.loadMore()

@@ -1,13 +1,14 @@
 import type { AddCreditsInput, PatchUserInput, UsersQuery } from '../../shared/schemas/admin'
-import type { AdminCreation, AdminLedgerEntry, AdminStats, AdminUser, AdminUserDetail } from '../../shared/types/admin'
-import type { CreationRow, UserRow } from '../db/schema'
+import type { AdminLedgerEntry, AdminStats, AdminUser, AdminUserDetail } from '../../shared/types/admin'
+import type { UserRow } from '../db/schema'
 import {
   countJobs, countUsers, creditTotals, finishedJobs, findUserWithActivity, jobsByStatus,
-  listUsersWithActivity, recentCreations, recentLedgerWithActors, type UserWithActivity,
+  listUsersWithActivity, recentLedgerWithActors, type UserWithActivity,
 } from '../repositories/admin'
+import { listOwnedCreations } from '../repositories/creations'
 import { changeCredits } from '../repositories/ledger'
 import { createUser, findUserByEmail, findUserById, updateUser } from '../repositories/users'
-import { toUser } from '../utils/dto'
+import { toCreation, toUser } from '../utils/dto'
 import { apiError } from '../utils/errors'
 import { hashPassword } from '../utils/password'
 
@@ -19,22 +20,6 @@ const UPSTREAM_ERROR_CODES = new Set(['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'RAT
 
 export function toAdminUser(row: UserWithActivity): AdminUser {
   return { ...toUser(row), disabled: row.disabled, creationsCount: row.creationsCount, lastActiveAt: row.lastActiveAt.toISOString() }
-}
-
-export function toAdminCreation(row: CreationRow): AdminCreation {
-  return {
-    id: row.id,
-    userId: row.userId,
-    prompt: row.prompt,
-    imageUrl: row.imageUrl,
-    thumbnailUrl: row.thumbnailUrl,
-    modelUsed: row.modelUsed,
-    size: row.size,
-    kind: row.kind,
-    width: row.width,
-    height: row.height,
-    createdAt: row.createdAt.toISOString(),
-  }
 }
 
 export function listUsers(query: UsersQuery) {
@@ -61,7 +46,7 @@ export function userDetail(id: number): AdminUserDetail {
     note: entry.note,
     createdAt: entry.createdAt.toISOString(),
   }))
-  return { user: toAdminUser(user), ledger, creations: recentCreations(id, RECENT_CREATIONS).map(toAdminCreation) }
+  return { user: toAdminUser(user), ledger, creations: listOwnedCreations(id, RECENT_CREATIONS).map(toCreation) }
 }
 
 /** Changes role or access. Disabling also ends every token the user holds; nothing of theirs is deleted. */

@@ -7,10 +7,9 @@ import {
 } from '../repositories/admin'
 import { listOwnedCreations } from '../repositories/creations'
 import { changeCredits } from '../repositories/ledger'
-import { createUser, findUserByEmail, findUserById, updateUser } from '../repositories/users'
+import { findUserByEmail, findUserById, updateUser } from '../repositories/users'
 import { toCreation, toUser } from '../utils/dto'
 import { apiError } from '../utils/errors'
-import { hashPassword } from '../utils/password'
 
 const DAY_MS = 24 * 3600_000
 const RECENT_LEDGER = 50
@@ -111,20 +110,6 @@ export function adminStats(now = new Date()): AdminStats {
       medianLatencyMs: median(latencies),
     },
   }
-}
-
-/** The deployer's way in: that account exists as an enabled admin with this password (its old tokens end). */
-export async function createOrPromoteAdmin(email: string, password: string, signupCredits: number): Promise<{ user: UserRow, created: boolean }> {
-  const passwordHash = await hashPassword(password)
-  const existing = findUserByEmail(email)
-  if (existing) {
-    const user = updateUser(existing.id, { role: 'admin', disabled: false, passwordHash, tokenVersion: existing.tokenVersion + 1 })
-    if (!user) throw apiError('NOT_FOUND', 'No such user.')
-    return { user, created: false }
-  }
-  const user = createUser({ email, passwordHash, credits: signupCredits, role: 'admin' })
-  if (!user) throw apiError('EMAIL_TAKEN')
-  return { user, created: true }
 }
 
 export function promoteUser(email: string): UserRow {

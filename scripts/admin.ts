@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { migrateFromFolder, openDatabase, setDb } from '../server/db'
 import { listUsersWithActivity } from '../server/repositories/admin'
-import { addCredits, createOrPromoteAdmin, promoteUser } from '../server/services/admin'
+import { ensureAdmin } from '../server/services/accounts'
+import { addCredits, promoteUser } from '../server/services/admin'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
 import { EmailSchema, PasswordSchema } from '../shared/schemas/auth'
 
@@ -85,7 +86,7 @@ async function run(argv: string[]): Promise<void> {
       const email = parse(EmailSchema, args[0], 'email')
       const password = parse(PasswordSchema, args[1], 'password (8 to 128 characters)')
       openDataFolder()
-      const { user, created } = await createOrPromoteAdmin(email, password, signupCredits())
+      const { user, created } = await ensureAdmin(email, password, signupCredits())
       console.log(`${created ? 'Created' : 'Updated'} admin ${user.email} (id ${user.id})`)
       return
     }

@@ -52,7 +52,7 @@ export default defineNitroPlugin(() => {
     const recovered = recoverInterruptedJobs()
     const orphans = await removeOrphanImages()
     if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
-    if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword)
+    if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
   })().catch((error: unknown) => {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
   }))

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { SortOrder, UsersQuery, UserSort } from '../../shared/schemas/admin'
 import { useDb } from '../db'
-import { creations, creditLedger, generationJobs, users, type UserRow } from '../db/schema'
+import { creditLedger, generationJobs, users, type UserRow } from '../db/schema'
 
 export interface UserWithActivity extends UserRow {
   creationsCount: number
@@ -68,14 +68,6 @@ export function recentLedgerWithActors(userId: number, limit: number) {
     .leftJoin(actor, eq(actor.id, creditLedger.actorId))
     .where(eq(creditLedger.userId, userId))
     .orderBy(desc(creditLedger.id))
-    .limit(limit)
-    .all()
-}
-
-export function recentCreations(userId: number, limit: number) {
-  return useDb().select().from(creations)
-    .where(eq(creations.userId, userId))
-    .orderBy(desc(creations.id))
     .limit(limit)
     .all()
 }

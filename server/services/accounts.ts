@@ -27,19 +27,24 @@ export async function login(input: LoginInput): Promise<{ token: string, user: U
   return { token: await signToken(user, useServerConfig().jwtTtl), user }
 }
 
-/** NUXT_ADMIN_EMAIL / NUXT_ADMIN_PASSWORD: that account exists as an admin with that password. */
-export async function ensureAdmin(email: string, password: string): Promise<UserRow> {
-  const passwordHash = await hashPassword(password)
+/**
+ * NUXT_ADMIN_EMAIL / NUXT_ADMIN_PASSWORD and `npm run admin -- create-admin`: that account exists as an
+ * enabled admin with this password. A changed password ends the account's old sign-ins.
+ */
+export async function ensureAdmin(email: string, password: string, signupCredits: number): Promise<{ user: UserRow, created: boolean }> {
   const existing = findUserByEmail(email)
   if (existing) {
     const samePassword = await verifyPassword(existing.passwordHash, password)
-    return updateUser(existing.id, {
+    const user = updateUser(existing.id, {
       role: 'admin',
       disabled: false,
-      ...(samePassword ? {} : { passwordHash, tokenVersion: existing.tokenVersion + 1 }),
-    })!
+      ...(samePassword ? {} : { passwordHash: await hashPassword(password), tokenVersion: existing.tokenVersion + 1 }),
+    })
+    if (!user) throw apiError('NOT_FOUND', 'No such user.')
+    return { user, created: false }
   }
-  const created = createUser({ email, passwordHash, credits: useServerConfig().signupCredits, role: 'admin' })
-  if (!created) throw new Error(`could not create admin ${email}`)
-  return created
+  const user = createUser({ email, passwordHash: await hashPassword(password), credits: signupCredits, role: 'admin' })
+  // Created by a parallel request between the look-up and the insert.
+  if (!user) throw apiError('EMAIL_TAKEN')
+  return { user, created: true }
 }

@@ -1,15 +1,15 @@
 import type { AddCreditsInput, PatchUserInput, UsersQuery } from '../../shared/schemas/admin'
-import type { AdminCreation, AdminLedgerEntry, AdminStats, AdminUser, AdminUserDetail } from '../../shared/types/admin'
-import type { CreationRow, UserRow } from '../db/schema'
+import type { AdminLedgerEntry, AdminStats, AdminUser, AdminUserDetail } from '../../shared/types/admin'
+import type { UserRow } from '../db/schema'
 import {
   countJobs, countUsers, creditTotals, finishedJobs, findUserWithActivity, jobsByStatus,
-  listUsersWithActivity, recentCreations, recentLedgerWithActors, type UserWithActivity,
+  listUsersWithActivity, recentLedgerWithActors, type UserWithActivity,
 } from '../repositories/admin'
+import { listOwnedCreations } from '../repositories/creations'
 import { changeCredits } from '../repositories/ledger'
-import { createUser, findUserByEmail, findUserById, updateUser } from '../repositories/users'
-import { toUser } from '../utils/dto'
+import { findUserByEmail, findUserById, updateUser } from '../repositories/users'
+import { toCreation, toUser } from '../utils/dto'
 import { apiError } from '../utils/errors'
-import { hashPassword } from '../utils/password'
 
 const DAY_MS = 24 * 3600_000
 const RECENT_LEDGER = 50
@@ -19,22 +19,6 @@ const UPSTREAM_ERROR_CODES = new Set(['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'RAT
 
 export function toAdminUser(row: UserWithActivity): AdminUser {
   return { ...toUser(row), disabled: row.disabled, creationsCount: row.creationsCount, lastActiveAt: row.lastActiveAt.toISOString() }
-}
-
-export function toAdminCreation(row: CreationRow): AdminCreation {
-  return {
-    id: row.id,
-    userId: row.userId,
-    prompt: row.prompt,
-    imageUrl: row.imageUrl,
-    thumbnailUrl: row.thumbnailUrl,
-    modelUsed: row.modelUsed,
-    size: row.size,
-    kind: row.kind,
-    width: row.width,
-    height: row.height,
-    createdAt: row.createdAt.toISOString(),
-  }
 }
 
 export function listUsers(query: UsersQuery) {
@@ -61,7 +45,7 @@ export function userDetail(id: number): AdminUserDetail {
     note: entry.note,
     createdAt: entry.createdAt.toISOString(),
   }))
-  return { user: toAdminUser(user), ledger, creations: recentCreations(id, RECENT_CREATIONS).map(toAdminCreation) }
+  return { user: toAdminUser(user), ledger, creations: listOwnedCreations(id, RECENT_CREATIONS).map(toCreation) }
 }
 
 /** Changes role or access. Disabling also ends every token the user holds; nothing of theirs is deleted. */
@@ -126,20 +110,6 @@ export function adminStats(now = new Date()): AdminStats {
       medianLatencyMs: median(latencies),
     },
   }
-}
-
-/** The deployer's way in: that account exists as an enabled admin with this password (its old tokens end). */
-export async function createOrPromoteAdmin(email: string, password: string, signupCredits: number): Promise<{ user: UserRow, created: boolean }> {
-  const passwordHash = await hashPassword(password)
-  const existing = findUserByEmail(email)
-  if (existing) {
-    const user = updateUser(existing.id, { role: 'admin', disabled: false, passwordHash, tokenVersion: existing.tokenVersion + 1 })
-    if (!user) throw apiError('NOT_FOUND', 'No such user.')
-    return { user, created: false }
-  }
-  const user = createUser({ email, passwordHash, credits: signupCredits, role: 'admin' })
-  if (!user) throw apiError('EMAIL_TAKEN')
-  return { user, created: true }
 }
 
 export function promoteUser(email: string): UserRow {

@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import type { GenerationKind, ModelId, Size } from '#shared/constants/catalog'
 import { modelInfo } from '#shared/constants/catalog'
-import type { Creation, GenerateResponse } from '#shared/types/api'
+import type { GenerateResponse } from '#shared/types/api'
 import type { CreationRow, UserRow } from '../db/schema'
 import { referencedImageUrls } from '../repositories/creations'
 import { completeJob, failJob, pendingJobs, reserveJob } from '../repositories/jobs'
 import { useServerConfig } from '../utils/config'
+import { toCreation } from '../utils/dto'
 import { apiError } from '../utils/errors'
 import { ProviderError, type InputImage } from './providers/types'
 import { useImageProvider } from './providers'
@@ -17,22 +18,6 @@ export function useImages(): ImageStore {
   const dir = join(useServerConfig().dataDir, 'images')
   if (images?.dir !== dir) images = { dir, store: createLocalImageStore(dir) }
   return images.store
-}
-
-export function toCreation(row: CreationRow): Creation {
-  return {
-    id: row.id,
-    userId: row.userId,
-    prompt: row.prompt,
-    imageUrl: row.imageUrl,
-    thumbnailUrl: row.thumbnailUrl,
-    modelUsed: row.modelUsed,
-    size: row.size,
-    kind: row.kind,
-    width: row.width,
-    height: row.height,
-    createdAt: row.createdAt.toISOString(),
-  }
 }
 
 export interface GenerationRequest {

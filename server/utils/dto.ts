@@ -1,5 +1,5 @@
-import type { User } from '#shared/types/api'
-import type { UserRow } from '../db/schema'
+import type { Creation, User } from '#shared/types/api'
+import type { CreationRow, UserRow } from '../db/schema'
 
 export function toUser(row: UserRow): User {
   return {
@@ -7,6 +7,22 @@ export function toUser(row: UserRow): User {
     email: row.email,
     credits: row.credits,
     role: row.role,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+export function toCreation(row: CreationRow): Creation {
+  return {
+    id: row.id,
+    userId: row.userId,
+    prompt: row.prompt,
+    imageUrl: row.imageUrl,
+    thumbnailUrl: row.thumbnailUrl,
+    modelUsed: row.modelUsed,
+    size: row.size,
+    kind: row.kind,
+    width: row.width,
+    height: row.height,
     createdAt: row.createdAt.toISOString(),
   }
 }

@@ -1,4 +1,4 @@
-import type { User } from './api'
+import type { Creation, User } from './api'
 
 /** A user as the admin area sees it. `lastActiveAt`: the latest of their ledger rows, creations and generation jobs (sign-up at the least). */
 export interface AdminUser extends User {
@@ -24,25 +24,10 @@ export interface AdminLedgerEntry {
   createdAt: string
 }
 
-/** The Creation JSON of the gallery API. */
-export interface AdminCreation {
-  id: number
-  userId: number
-  prompt: string
-  imageUrl: string
-  thumbnailUrl: string
-  modelUsed: string
-  size: string
-  kind: 'text-to-image' | 'image-to-image'
-  width: number
-  height: number
-  createdAt: string
-}
-
 export interface AdminUserDetail {
   user: AdminUser
   ledger: AdminLedgerEntry[]
-  creations: AdminCreation[]
+  creations: Creation[]
 }
 
 export interface AdminStats {

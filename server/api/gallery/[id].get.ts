@@ -1,6 +1,6 @@
 import { IdParamSchema } from '#shared/schemas/generation'
 import { findOwnedCreation } from '../../repositories/creations'
-import { toCreation } from '../../services/generation'
+import { toCreation } from '../../utils/dto'
 import { requireUser } from '../../utils/auth'
 import { apiError } from '../../utils/errors'
 

@@ -1,7 +1,7 @@
 import { CursorQuerySchema } from '#shared/schemas/generation'
 import type { Creation, Page } from '#shared/types/api'
 import { listOwnedCreations } from '../../repositories/creations'
-import { toCreation } from '../../services/generation'
+import { toCreation } from '../../utils/dto'
 import { requireUser } from '../../utils/auth'
 
 export default defineEventHandler(async (event): Promise<Page<Creation>> => {

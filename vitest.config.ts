@@ -8,12 +8,17 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['tests/**/*.spec.ts'],
     reporters: ['default', './tests/support/summary-reporter.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // `vitest run` runs them all; `--project unit` (npm run test:unit), `api` or `e2e` runs one.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
+      { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.spec.ts'] } },
+    ],
   },
 })

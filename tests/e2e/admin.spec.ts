@@ -32,7 +32,7 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('邮箱').fill(email)
   await page.getByLabel('密码').fill(password)
   await page.getByTestId('auth-submit').click()
-  await page.getByTestId('home-signed-in').waitFor()
+  await page.waitForURL(/\/studio$/)
 }
 
 const balance = async () => (await user.api<{ credits: number }>('/api/users/me')).credits

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -19,6 +20,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
       { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.spec.ts'] } },
+      // Code that needs a Nuxt app around it (stores, composables): @nuxt/test-utils' nuxt environment.
+      await defineVitestProject({ test: { name: 'nuxt', include: ['tests/nuxt/**/*.spec.ts'], environment: 'nuxt' } }),
     ],
   },
 })

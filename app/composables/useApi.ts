@@ -14,7 +14,8 @@ export class ApiRequestError extends Error {
  */
 export function useApi() {
   const { token } = useAuth()
-  const { t, te } = useI18n()
+  // The app's i18n instance rather than useI18n(), so stores and plugins can call this outside a component's setup.
+  const { t, te } = useNuxtApp().$i18n
 
   function translate(code: string, fallback?: string) {
     const key = `errors.${code}`

@@ -1,6 +1,5 @@
-// The Pinia stores, run in plain Node against the real built server. Nuxt's auto-imports (ref, computed,
-// useApi, useAuth) are provided as globals: @nuxt/test-utils' `nuxt` environment needs happy-dom or jsdom,
-// and neither is installed here (see docs/PERFORMANCE.md › Tests).
+// The Pinia stores, run in plain Node against the real built server, with Nuxt's auto-imports (ref,
+// computed, useApi, useAuth) provided as globals. tests/nuxt/ runs them inside a Nuxt app instead.
 import type { Creation } from '#shared/types/api'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'

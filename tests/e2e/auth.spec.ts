@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../support/browser'
+import { hydrated, launchBrowser, screenshot } from '../support/browser'
 import { startServer, uniqueEmail, type TestServer } from '../support/server'
 
 let server: TestServer
@@ -42,6 +42,7 @@ describe('a new user in Chromium', () => {
     await page.getByTestId('home-signed-in').waitFor()
     expect(await page.getByTestId('user-email').textContent()).toBe(email)
 
+    await hydrated(page)
     await page.getByTestId('user-menu').click()
     await page.getByTestId('sign-out').click()
     await page.waitForURL(/\/login/)

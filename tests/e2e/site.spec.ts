@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser'
+import { hydrated, launchBrowser } from '../support/browser'
 import { client, startServer, type TestServer } from '../support/server'
 import { closeAll, creditsShown, DESKTOP, expectNoHorizontalScroll, loadedImageSize, PHONE, seriousViolations, shot, signedInContext } from './helpers'
 
@@ -109,6 +109,7 @@ describe('signed-in pages', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     expect(await page.getByTestId('nav-studio').textContent()).toContain('创作')
 
+    await hydrated(page)
     await page.getByTestId('language-switch').click()
     await page.getByRole('option', { name: 'English' }).click()
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en')
@@ -140,6 +141,7 @@ describe('signed-in pages', () => {
     const { context, page } = await signedInContext(browser, server)
     await page.goto(`${server.url}/studio`)
     expect(await page.getAttribute('html', 'class') ?? '').not.toContain('dark')
+    await hydrated(page)
     await page.getByTestId('theme-toggle').click()
     await expect.poll(() => page.getAttribute('html', 'class')).toContain('dark')
     expect((await context.cookies()).find(c => c.name === 'nb_theme')?.value).toBe('dark')
@@ -150,6 +152,7 @@ describe('signed-in pages', () => {
     await page.reload()
     expect(await page.getAttribute('html', 'class')).toContain('dark')
     await shot(page, 'studio-dark-desktop')
+    await hydrated(page)
     await page.getByTestId('theme-toggle').click()
     await expect.poll(() => page.getAttribute('html', 'class')).not.toContain('dark')
     await closeAll(context)

@@ -25,3 +25,8 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true })
 }
+
+/** Waits until Vue has hydrated the server-rendered page (the app is mounted), so clicks reach their handlers. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+}

@@ -1,9 +1,14 @@
 // npm run bench:web — what a first visit downloads: the JavaScript (and CSS) the built app's HTML
 // loads for `/` (signed out) and for `/studio` and `/gallery` (signed in), gzip-compressed as a server would send it.
-// Needs a build (`npm run build`). Lighthouse scores are added when a `lighthouse` binary is installed.
-import { existsSync } from 'node:fs'
+// Needs a build (`npm run build`). Then Lighthouse scores for `/` and `/gallery` in Chromium
+// (Lighthouse is fetched by npx, not a project dependency, so installs and CI don't carry it).
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
+import { chromiumPath } from '../tests/support/browser'
 import { ROOT, signUp, startServer } from '../tests/support/server'
 
 const BUDGET_KB = 250
@@ -22,6 +27,30 @@ function assetUrls(html: string) {
     else if (/rel="stylesheet"/.test(tag)) urls.set(href, 'css')
   }
   return urls
+}
+
+/** Lighthouse's category scores and main timings for one page, or null when it cannot run here. */
+async function lighthouse(url: string, cookie?: string): Promise<string | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'nb-lighthouse-'))
+  const report = join(dir, 'report.json')
+  const args = ['--yes', 'lighthouse@12.2.3', url, `--chrome-path=${chromiumPath()}`, '--quiet', '--output=json', `--output-path=${report}`,
+    '--only-categories=performance,accessibility,best-practices,seo',
+    '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+    ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : [])]
+  try {
+    await promisify(execFile)('npx', args, { timeout: 180_000 })
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { categories: Record<string, { score: number }>, audits: Record<string, { displayValue?: string }> }
+    const categories = Object.entries(result.categories).map(([name, c]) => `${name} ${Math.round(c.score * 100)}`).join(', ')
+    const timings = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
+      .map(id => `${id.split('-').map(w => w[0]!.toUpperCase()).join('')} ${result.audits[id]?.displayValue ?? '?'}`).join(', ')
+    return `${categories} · ${timings}`
+  }
+  catch {
+    return null
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 async function measure(base: string, path: string, cookie?: string) {
@@ -69,9 +98,11 @@ async function main() {
     const verdict = first <= BUDGET_KB * 1024 ? 'within' : 'OVER'
     console.log(`\nFirst-load JS for / : ${kb(first)} gzip — ${verdict} the ${BUDGET_KB} KB budget.`)
 
-    const lighthouse = join(ROOT, 'node_modules/.bin/lighthouse')
-    if (existsSync(lighthouse)) console.log('Lighthouse is installed: run it against the printed server by hand (not automated yet).')
-    else console.log('Lighthouse: not installed on this machine (no network to fetch it), so no Lighthouse scores were measured.')
+    console.log('\nLighthouse 12 (mobile, simulated throttling), fetched by npx on first use:')
+    for (const [path, withCookie] of [['/', false], ['/gallery', true]] as const) {
+      const scores = await lighthouse(`${server.url}${path}`, withCookie ? cookie : undefined)
+      console.log(`  ${path.padEnd(9)} ${scores ?? 'could not run here (no Lighthouse package or no Chromium)'}`)
+    }
 
     if (verdict === 'OVER') process.exitCode = 1
   }

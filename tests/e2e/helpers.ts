@@ -1,4 +1,4 @@
-import { screenshot } from '../support/browser'
+import { hydrated, screenshot } from '../support/browser'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
@@ -19,7 +19,9 @@ export async function signedInContext(browser: Browser, server: TestServer, opti
 
 /** Serious and critical accessibility violations on the page as it is now, as readable lines. */
 export async function seriousViolations(page: Page) {
-  // Colours caught halfway through a transition are not what anyone reads.
+  // Element Plus ties labels to inputs only once the app is mounted; and colours caught halfway
+  // through a transition are not what anyone reads.
+  await hydrated(page)
   await settle(page)
   const results = await new AxeBuilder({ page }).analyze()
   return results.violations

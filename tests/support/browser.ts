@@ -10,12 +10,45 @@ export function chromiumPath() {
   return path
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Debian's Chromium through Playwright. Every page's goto and reload also wait until Vue has hydrated
+ * the server-rendered HTML: before that a click reaches a button with no handler yet, which made
+ * tests fail now and then on a busy machine.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   })
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    context.on('page', waitForHydrationOnNavigation)
+    return context
+  }
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (options) => {
+    const page = await newPage(options)
+    waitForHydrationOnNavigation(page)
+    return page
+  }
+  return browser
+}
+
+function waitForHydrationOnNavigation(page: Page) {
+  const goto = page.goto.bind(page)
+  const reload = page.reload.bind(page)
+  page.goto = async (url, options) => {
+    const response = await goto(url, options)
+    await hydrated(page).catch(() => undefined)
+    return response
+  }
+  page.reload = async (options) => {
+    const response = await reload(options)
+    await hydrated(page).catch(() => undefined)
+    return response
+  }
 }
 
 export const SCREENSHOT_DIR = join(ROOT, 'tests/.artifacts/screenshots')
@@ -28,5 +61,5 @@ export async function screenshot(page: Page, name: string) {
 
 /** Waits until Vue has hydrated the server-rendered page (the app is mounted), so clicks reach their handlers. */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__), undefined, { timeout: 15_000 })
 }

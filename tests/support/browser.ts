@@ -59,7 +59,10 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true })
 }
 
-/** Waits until Vue has hydrated the server-rendered page (the app is mounted), so clicks reach their handlers. */
+/**
+ * Waits until Vue has hydrated the server-rendered page, async page components included
+ * (app/plugins/hydrated.client.ts marks it), so clicks reach their handlers.
+ */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__), undefined, { timeout: 15_000 })
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', undefined, { timeout: 15_000 })
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { CONFIG_DEFAULTS } from './server/config/defaults'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@element-plus/nuxt', '@sidebase/nuxt-auth', '@nuxtjs/i18n', '@nuxt/eslint'],
+  modules: ['@pinia/nuxt', '@element-plus/nuxt', '@nuxtjs/i18n', 'nuxt-security', '@nuxt/eslint'],
   devtools: { enabled: false },
 
   app: {
@@ -16,36 +17,12 @@ export default defineNuxtConfig({
 
   css: ['element-plus/theme-chalk/dark/css-vars.css', '~/assets/main.css'],
 
-  // Every value can be set by environment variable: NUXT_DATA_DIR, NUXT_JWT_SECRET, …
+  // Every value can be set by environment variable: NUXT_DATA_DIR, NUXT_JWT_SECRET, … (defaults in one place).
   runtimeConfig: {
-    dataDir: './data',
-    jwtSecret: '',
-    jwtTtl: '7d',
-    adminEmail: '',
-    adminPassword: '',
-    signupCredits: 3,
-    imageProvider: 'auto',
-    imageApiBaseUrl: 'https://api.openai-hk.com',
-    imageApiKey: '',
-    imageApiTimeoutMs: 120000,
+    ...CONFIG_DEFAULTS,
     public: { version },
   },
 
-  routeRules: {
-    '/**': {
-      headers: {
-        'X-Content-Type-Options': 'nosniff',
-        'X-Frame-Options': 'DENY',
-        'Referrer-Policy': 'strict-origin-when-cross-origin',
-      },
-    },
-  },
-
-  experimental: {
-    // sidebase reads `auth` page meta before Nuxt 4 would extract it otherwise.
-    scanPageMeta: true,
-    extraPageMetaExtractionKeys: ['auth'],
-  },
   compatibilityDate: '2025-07-15',
 
   nitro: {
@@ -72,35 +49,6 @@ export default defineNuxtConfig({
     },
   },
 
-  auth: {
-    baseURL: '/api',
-    // Pages need an account unless they say `auth: false`; /login gets ?redirect=… to come back.
-    globalAppMiddleware: { isEnabled: true, addDefaultCallbackUrl: true },
-    provider: {
-      type: 'local',
-      endpoints: {
-        signIn: { path: '/login', method: 'post' },
-        signOut: { path: '/logout', method: 'post' },
-        signUp: { path: '/register', method: 'post' },
-        getSession: { path: '/users/me', method: 'get' },
-      },
-      pages: { login: '/login' },
-      token: {
-        signInResponseTokenPointer: '/token',
-        type: 'Bearer',
-        cookieName: 'auth.token',
-        headerName: 'Authorization',
-        maxAgeInSeconds: 7 * 24 * 60 * 60,
-        sameSiteAttribute: 'lax',
-      },
-      session: {
-        dataType: { id: 'number', email: 'string', credits: 'number', role: '\'user\' | \'admin\'', createdAt: 'string' },
-        dataResponsePointer: '/',
-      },
-    },
-    sessionRefresh: { enableOnWindowFocus: true, enablePeriodically: false },
-  },
-
   elementPlus: { importStyle: 'css', themes: ['dark'] },
 
   eslint: { config: { stylistic: true } },
@@ -114,5 +62,41 @@ export default defineNuxtConfig({
       { code: 'zh-CN', language: 'zh-CN', name: '简体中文', files: ['zh-CN.json', 'zh-CN.admin.json'] },
       { code: 'en', language: 'en', name: 'English', files: ['en.json', 'en.admin.json'] },
     ],
+  },
+
+  // Fixed security headers on every response; HSTS (HTTPS only) and Cache-Control are set per request
+  // by server/middleware/2.headers.ts. The CSP's nonces cover Nuxt's own inline scripts.
+  security: {
+    nonce: true,
+    headers: {
+      contentSecurityPolicy: {
+        'default-src': ['\'self\''],
+        'script-src': ['\'self\'', '\'nonce-{{nonce}}\'', '\'strict-dynamic\''],
+        'script-src-attr': ['\'none\''],
+        // Vue and Element Plus set style attributes at run time.
+        'style-src': ['\'self\'', '\'unsafe-inline\''],
+        'img-src': ['\'self\'', 'data:', 'blob:'],
+        'font-src': ['\'self\'', 'data:'],
+        'connect-src': ['\'self\''],
+        'object-src': ['\'none\''],
+        'base-uri': ['\'none\''],
+        'form-action': ['\'self\''],
+        'frame-ancestors': ['\'none\''],
+        'upgrade-insecure-requests': false,
+      },
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    },
+    // The app has its own, tested versions of these: streaming body limits, rate limits that hold
+    // across accounts, and one error format.
+    requestSizeLimiter: false,
+    rateLimiter: false,
+    xssValidator: false,
+    corsHandler: false,
+    allowedMethodsRestricter: false,
+    hidePoweredBy: true,
   },
 })

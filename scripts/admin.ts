@@ -2,13 +2,14 @@
  * The deployer's command line: `npm run admin -- <command>`. Works on the SQLite file directly
  * (`$NUXT_DATA_DIR/nano-banana.db`, default ./data), with or without the server running.
  */
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { migrateFromFolder, openDatabase, setDb } from '../server/db'
 import { listUsersWithActivity } from '../server/repositories/admin'
 import { ensureAdmin } from '../server/services/accounts'
 import { addCredits, promoteUser } from '../server/services/admin'
+import { configFromEnv, resolveServerConfig, setServerConfig } from '../server/utils/config'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
 import { EmailSchema, PasswordSchema } from '../shared/schemas/auth'
 
@@ -33,17 +34,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   return result.data
 }
 
+// The server's settings, from the same NUXT_* variables and with the same defaults.
+const config = resolveServerConfig(configFromEnv(), true)
+setServerConfig(config)
+
 function openDataFolder() {
-  const dataDir = resolve(process.env.NUXT_DATA_DIR || './data')
-  const db = openDatabase(join(dataDir, 'nano-banana.db'))
+  const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
   migrateFromFolder(db, fileURLToPath(new URL('../drizzle', import.meta.url)))
   setDb(db)
   return db
-}
-
-function signupCredits() {
-  const n = Number(process.env.NUXT_SIGNUP_CREDITS ?? 3)
-  return Number.isInteger(n) && n >= 0 ? n : 3
 }
 
 const OPTIONS_WITH_VALUE = new Set(['reason', 'query'])
@@ -86,7 +85,7 @@ async function run(argv: string[]): Promise<void> {
       const email = parse(EmailSchema, args[0], 'email')
       const password = parse(PasswordSchema, args[1], 'password (8 to 128 characters)')
       openDataFolder()
-      const { user, created } = await ensureAdmin(email, password, signupCredits())
+      const { user, created } = await ensureAdmin(email, password, config.signupCredits)
       console.log(`${created ? 'Created' : 'Updated'} admin ${user.email} (id ${user.id})`)
       return
     }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { ApiErrorBody, ApiErrorCode } from '#shared/types/api'
-import { getRequestURL, send, setResponseHeader, setResponseStatus } from 'h3'
+import { send, setResponseHeader, setResponseStatus } from 'h3'
 import type { NitroErrorHandler } from 'nitropack/types'
 import { codeForStatus, ERROR_MESSAGES, ERROR_STATUS } from './utils/errors'
+import { closeAfterResponse, hasBody, isApiPath } from './utils/request'
 
 function zodDetails(data: unknown): Record<string, unknown> | undefined {
   if (!data || typeof data !== 'object' || !('issues' in data) || !Array.isArray(data.issues)) return undefined
@@ -14,9 +15,12 @@ function zodDetails(data: unknown): Record<string, unknown> | undefined {
   return { fields }
 }
 
-/** The single place that renders an /api error, in the one format every client reads. Other paths fall through to Nuxt. */
+/**
+ * The single place that renders an /api error (`/%61pi/…` and `/API/…` included), in the one format
+ * every client reads. Other paths fall through to Nuxt.
+ */
 const apiErrorHandler: NitroErrorHandler = (error, event) => {
-  if (!getRequestURL(event).pathname.startsWith('/api/')) return
+  if (!isApiPath(event)) return
 
   const data = (error.data ?? {}) as { code?: ApiErrorCode, details?: Record<string, unknown> }
   const known = data.code && data.code in ERROR_STATUS
@@ -45,6 +49,10 @@ const apiErrorHandler: NitroErrorHandler = (error, event) => {
   setResponseHeader(event, 'Content-Type', 'application/json; charset=utf-8')
   setResponseHeader(event, 'X-Request-Id', requestId)
   setResponseHeader(event, 'Cache-Control', 'no-store')
+  const retryAfter = data.details?.retryAfter
+  if (code === 'RATE_LIMITED' && typeof retryAfter === 'number') setResponseHeader(event, 'Retry-After', retryAfter)
+  // Refused before its body was read (401 to an upload, 413, 415): no reason to read the rest.
+  if (hasBody(event) && !event.node.req.readableEnded) closeAfterResponse(event)
   return send(event, JSON.stringify(body))
 }
 

@@ -9,13 +9,15 @@ export class ApiRequestError extends Error {
 }
 
 /**
- * The one way the app talks to /api: adds the session token and turns the error format into
- * an ApiRequestError whose message is translated by its code.
+ * The one way the app talks to /api: the session cookie goes along by itself (and, while the server
+ * renders a page, the visitor's cookie is passed on); the error format becomes an ApiRequestError
+ * whose message is translated by its code.
  */
 export function useApi() {
-  const { token } = useAuth()
   // The app's i18n instance rather than useI18n(), so stores and plugins can call this outside a component's setup.
-  const { t, te } = useNuxtApp().$i18n
+  const nuxtApp = useNuxtApp()
+  const { t, te } = nuxtApp.$i18n
+  const request = useRequestFetch()
 
   function translate(code: string, fallback?: string) {
     const key = `errors.${code}`
@@ -23,13 +25,14 @@ export function useApi() {
   }
 
   async function api<T>(url: string, options: Parameters<typeof $fetch>[1] = {}): Promise<T> {
-    const headers = new Headers(options.headers as HeadersInit | undefined)
-    if (token.value) headers.set('Authorization', token.value)
     try {
-      return await $fetch<T>(url, { ...options, headers } as Parameters<typeof $fetch>[1]) as T
+      return await request<T>(url, options as Parameters<typeof request>[1]) as T
     }
     catch (error) {
-      throw toApiError(error)
+      const failure = toApiError(error)
+      // The session ended on the server (signed out elsewhere, idle too long): the pages follow.
+      if (failure.code === 'UNAUTHORIZED') await nuxtApp.runWithContext(() => useUserStore().forget())
+      throw failure
     }
   }
 

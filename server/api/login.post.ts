@@ -1,22 +1,27 @@
 import { LoginSchema } from '#shared/schemas/auth'
 import { login } from '../services/accounts'
+import { setSessionCookie, startSession } from '../utils/auth'
+import { clientAddress } from '../utils/client'
 import { toUser } from '../utils/dto'
-import { apiError } from '../utils/errors'
-import { createFailureLimiter } from '../utils/rate-limit'
+import { assertWithinLimit, recordFailure } from '../utils/rate-limit'
 
-// Ten wrong passwords for one account from one address in 15 minutes, then a pause.
-const failures = createFailureLimiter(10, 15 * 60_000)
+const TOO_MANY = 'Too many sign-in attempts. Try again in a few minutes.'
 
+// Failures count per account (whatever the address) and per address (whatever the account).
 export default defineEventHandler(async (event) => {
   const input = await readValidatedBody(event, LoginSchema.parse)
-  const key = `${getRequestIP(event, { xForwardedFor: true }) ?? '-'}:${input.email}`
-  if (failures.blocked(key)) throw apiError('RATE_LIMITED', 'Too many sign-in attempts. Try again in a few minutes.')
+  const limits = [['loginAccount', input.email], ['loginAddress', clientAddress(event)]] as const
+  for (const [name, key] of limits) await assertWithinLimit(name, key, TOO_MANY)
+  let user
   try {
-    const { token, user } = await login(input)
-    return { token, user: toUser(user) }
+    user = await login(input)
   }
   catch (error) {
-    failures.fail(key)
+    for (const [name, key] of limits) await recordFailure(name, key)
     throw error
   }
+  const { token, expiresAt } = await startSession(user)
+  setSessionCookie(event, token, expiresAt)
+  // The browser asks for the cookie alone, so its scripts never hold the token.
+  return input.cookieOnly ? { user: toUser(user) } : { token, user: toUser(user) }
 })

@@ -1,2 +1,7 @@
-// Tokens are stateless: the client drops its token. Sidebase calls this on sign-out.
-export default defineEventHandler(() => ({ ok: true }))
+import { endSession } from '../utils/auth'
+
+// Ends this sign-in on the server (the token stops working at once) and clears the session cookie.
+export default defineEventHandler(async (event) => {
+  await endSession(event)
+  return { ok: true }
+})

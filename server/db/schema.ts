@@ -19,6 +19,18 @@ export const users = sqliteTable('users', {
   check('users_role_valid', sql`${t.role} in ('user', 'admin')`),
 ])
 
+// One row per sign-in: logout deletes it, and a sign-in unused for the idle limit stops working.
+export const sessions = sqliteTable('sessions', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+}, t => [
+  index('sessions_user_idx').on(t.userId),
+  index('sessions_expires_idx').on(t.expiresAt),
+])
+
 export const creations = sqliteTable('creations', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
@@ -94,6 +106,7 @@ export const redeemUses = sqliteTable('redeem_uses', {
 ])
 
 export type UserRow = typeof users.$inferSelect
+export type SessionRow = typeof sessions.$inferSelect
 export type CreationRow = typeof creations.$inferSelect
 export type GenerationJobRow = typeof generationJobs.$inferSelect
 export type LedgerRow = typeof creditLedger.$inferSelect

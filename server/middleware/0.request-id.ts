@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { clientAddress } from '../utils/client'
 
 /** Every request gets an id: in the X-Request-Id header, in error bodies and in its log line. */
 export default defineEventHandler((event) => {
@@ -14,6 +15,7 @@ export default defineEventHandler((event) => {
       path: event.path,
       status: event.node.res.statusCode,
       ms: Math.round(performance.now() - started),
+      ip: clientAddress(event),
     }))
   })
 })

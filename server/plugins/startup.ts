@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { migrateFromFiles, openDatabase, setDb } from '../db'
 import { ensureAdmin } from '../services/accounts'
 import { recoverInterruptedJobs, removeOrphanImages } from '../services/generation'
+import { deleteStaleSessions } from '../repositories/sessions'
 import { setJwtSecret } from '../utils/auth'
 import { useServerConfig, type ServerConfig } from '../utils/config'
 import { setStartup } from '../utils/ready'
@@ -53,6 +54,9 @@ export default defineNitroPlugin(() => {
     const orphans = await removeOrphanImages()
     if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
+    // Ended sign-ins are refused anyway; their rows go now and every hour.
+    deleteStaleSessions(new Date(), config.sessionIdleMs)
+    setInterval(() => deleteStaleSessions(new Date(), config.sessionIdleMs), 3_600_000).unref()
   })().catch((error: unknown) => {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
   }))

@@ -1,13 +1,13 @@
 import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 import type { UserRow } from '../db/schema'
 import { createUser, findUserByEmail, updateUser } from '../repositories/users'
-import { signToken } from '../utils/auth'
 import { useServerConfig } from '../utils/config'
 import { apiError } from '../utils/errors'
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../utils/password'
+import { assertUncommonPassword, hashPassword, verifyAgainstDummy, verifyPassword } from '../utils/password'
 
 export async function register(input: RegisterInput): Promise<UserRow> {
   if (findUserByEmail(input.email)) throw apiError('EMAIL_TAKEN')
+  await assertUncommonPassword(input.password, 'password')
   const user = createUser({
     email: input.email,
     passwordHash: await hashPassword(input.password),
@@ -18,13 +18,14 @@ export async function register(input: RegisterInput): Promise<UserRow> {
   return user
 }
 
-export async function login(input: LoginInput): Promise<{ token: string, user: UserRow }> {
+/** The account these credentials open; the caller starts the session. */
+export async function login(input: LoginInput): Promise<UserRow> {
   const user = findUserByEmail(input.email)
   const valid = user
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstDummy(input.password)
   if (!user || !valid || user.disabled) throw apiError('INVALID_CREDENTIALS')
-  return { token: await signToken(user, useServerConfig().jwtTtl), user }
+  return user
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '../repositories/admin'
 import { listOwnedCreations } from '../repositories/creations'
 import { changeCredits } from '../repositories/ledger'
+import { deleteUserSessions } from '../repositories/sessions'
 import { findUserByEmail, findUserById, updateUser } from '../repositories/users'
 import { toCreation, toUser } from '../utils/dto'
 import { apiError } from '../utils/errors'
@@ -60,6 +61,7 @@ export function updateUserAccess(id: number, patch: PatchUserInput, admin: Pick<
     ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
     ...(disabling ? { tokenVersion: target.tokenVersion + 1 } : {}),
   })
+  if (disabling) deleteUserSessions(id)
   return toAdminUser(requireAdminUser(id))
 }
 

@@ -1,21 +1,23 @@
 import type { ChangePasswordInput } from '#shared/schemas/account'
 import type { UserRow } from '../db/schema'
+import { deleteUserSessions } from '../repositories/sessions'
 import { updateUser } from '../repositories/users'
-import { signToken } from '../utils/auth'
-import { useServerConfig } from '../utils/config'
+import { startSession } from '../utils/auth'
 import { apiError } from '../utils/errors'
-import { hashPassword, verifyPassword } from '../utils/password'
+import { assertUncommonPassword, hashPassword, verifyPassword } from '../utils/password'
 
 /**
  * Sets a new password after checking the current one. The token version moves on, so every token
  * issued before (other browsers, stolen copies) stops working; the caller gets a fresh one.
  */
-export async function changePassword(user: UserRow, input: ChangePasswordInput): Promise<{ token: string }> {
+export async function changePassword(user: UserRow, input: ChangePasswordInput): Promise<{ token: string, expiresAt: Date }> {
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw apiError('INVALID_CREDENTIALS', 'The current password is incorrect.')
+  await assertUncommonPassword(input.newPassword, 'newPassword')
   const updated = updateUser(user.id, {
     passwordHash: await hashPassword(input.newPassword),
     tokenVersion: user.tokenVersion + 1,
   })
   if (!updated) throw apiError('UNAUTHORIZED')
-  return { token: await signToken(updated, useServerConfig().jwtTtl) }
+  deleteUserSessions(user.id)
+  return startSession(updated)
 }

@@ -1,7 +1,4 @@
-import { ImageToImageFieldsSchema, type ImageToImageFields } from '#shared/schemas/generation'
-import { MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGE_PIXELS, MAX_INPUT_IMAGES } from '#shared/constants/catalog'
-import type { H3Event } from 'h3'
-import { readMultipartFormData } from 'h3'
+import { MAX_INPUT_IMAGE_PIXELS } from '#shared/constants/catalog'
 import sharp, { type Metadata } from 'sharp'
 import { apiError } from '../utils/errors'
 import type { InputImage } from './providers/types'
@@ -16,13 +13,17 @@ export function sniffImageType(data: Buffer): InputImage['mime'] | null {
   return null
 }
 
-/** Re-encodes an upload: orientation applied, metadata (EXIF, GPS…) dropped, long side at most 2048 px. */
-export async function normaliseInputImage(data: Buffer, index: number): Promise<InputImage> {
-  const mime = sniffImageType(data)
+/**
+ * Re-encodes an upload (bytes, or the path of an uploaded file whose first bytes are `head`):
+ * orientation applied, metadata (EXIF, GPS…) dropped, long side at most 2048 px. The decoding runs
+ * in libvips' threads, reading the file as it goes, not on the event loop.
+ */
+export async function normaliseInputImage(input: Buffer | string, index: number, head?: Buffer): Promise<InputImage> {
+  const mime = sniffImageType(head ?? (input as Buffer))
   if (!mime) throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Images must be PNG, JPEG or WebP.', { image: index })
   let meta: Metadata
   try {
-    meta = await sharp(data, { limitInputPixels: false }).metadata()
+    meta = await sharp(input, { limitInputPixels: false }).metadata()
   }
   catch {
     throw apiError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
@@ -31,7 +32,7 @@ export async function normaliseInputImage(data: Buffer, index: number): Promise<
     throw apiError('PAYLOAD_TOO_LARGE', 'Images can have at most 40 megapixels.', { image: index })
   }
   try {
-    const pipeline = sharp(data, { limitInputPixels: MAX_INPUT_IMAGE_PIXELS })
+    const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_IMAGE_PIXELS, sequentialRead: true })
       .rotate()
       .resize(LONG_SIDE, LONG_SIDE, { fit: 'inside', withoutEnlargement: true })
     return meta.hasAlpha
@@ -41,41 +42,4 @@ export async function normaliseInputImage(data: Buffer, index: number): Promise<
   catch {
     throw apiError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
   }
-}
-
-/** Reads and checks the image-to-image form: text fields by the shared schema, then 1–3 image files. */
-export async function readImageToImageForm(event: H3Event): Promise<{ fields: ImageToImageFields, images: InputImage[] }> {
-  const type = getRequestHeader(event, 'content-type') ?? ''
-  if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Send image-to-image requests as multipart/form-data.')
-  }
-  let parts: Awaited<ReturnType<typeof readMultipartFormData>>
-  try {
-    parts = await readMultipartFormData(event)
-  }
-  catch {
-    throw apiError('VALIDATION_ERROR', 'The form could not be read.')
-  }
-  const text: Record<string, string> = {}
-  const files: Buffer[] = []
-  for (const part of parts ?? []) {
-    if (part.name === 'image' || part.name === 'image[]') files.push(part.data)
-    else if (part.name && part.filename === undefined && !(part.name in text)) text[part.name] = part.data.toString('utf8')
-  }
-
-  const parsed = ImageToImageFieldsSchema.safeParse(text)
-  const fieldErrors: Record<string, string[]> = {}
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message)
-  }
-  if (files.length === 0) fieldErrors.image = ['At least one image is required.']
-  if (files.length > MAX_INPUT_IMAGES) fieldErrors.image = [`At most ${MAX_INPUT_IMAGES} images.`]
-  if (Object.keys(fieldErrors).length || !parsed.success) throw apiError('VALIDATION_ERROR', undefined, { fields: fieldErrors })
-
-  files.forEach((data, index) => {
-    if (data.length > MAX_INPUT_IMAGE_BYTES) throw apiError('PAYLOAD_TOO_LARGE', 'Each image can be at most 10 MB.', { image: index })
-  })
-  const images: InputImage[] = []
-  for (const [index, data] of files.entries()) images.push(await normaliseInputImage(data, index))
-  return { fields: parsed.data, images }
 }

@@ -1,8 +1,15 @@
 import { resolve } from 'node:path'
+import { CONFIG_DEFAULTS } from '../config/defaults'
+
+export interface RateLimit { points: number, windowMs: number }
 
 export interface ServerConfig {
   dataDir: string
   jwtTtl: string
+  jwtTtlMs: number
+  sessionIdleMs: number
+  cookieSecure: boolean
+  trustProxy: string[]
   adminEmail: string
   adminPassword: string
   signupCredits: number
@@ -10,6 +17,15 @@ export interface ServerConfig {
   imageApiBaseUrl: string
   imageApiKey: string
   imageApiTimeoutMs: number
+  rateLimits: {
+    loginAccount: RateLimit
+    loginAddress: RateLimit
+    signupAddress: RateLimit
+    signupAddressDaily: RateLimit
+    redeem: RateLimit
+    password: RateLimit
+    generate: RateLimit
+  }
 }
 
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value)).trim()
@@ -19,19 +35,83 @@ function whole(value: unknown, fallback: number) {
   return Number.isInteger(n) && n >= 0 ? n : fallback
 }
 
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `30s`, `15m`, `24h`, `7d` in milliseconds; the fallback for anything else. */
+export function durationMs(value: unknown, fallback: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(text(value)) ?? /^(\d+)\s*([smhd])$/.exec(fallback)!
+  return Number(match[1]) * UNIT_MS[match[2]!]!
+}
+
+/** `10/15m`: ten within fifteen minutes. */
+function rateLimit(value: unknown, fallback: string): RateLimit {
+  const parse = (s: string) => {
+    const match = /^(\d+)\s*\/\s*(\d+\s*[smhd])$/.exec(s.trim())
+    return match && Number(match[1]) > 0 ? { points: Number(match[1]), windowMs: durationMs(match[2], '1m') } : null
+  }
+  return parse(text(value)) ?? parse(fallback)!
+}
+
+function bool(value: unknown, auto: boolean) {
+  const v = text(value).toLowerCase()
+  if (v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0') return false
+  return auto
+}
+
 /** Runtime config with environment values normalised (Nuxt parses `NUXT_*` values, so numbers and strings mix). */
-export function useServerConfig(): ServerConfig {
-  const config = useRuntimeConfig()
+export function resolveServerConfig(config: Record<string, unknown>, production: boolean): ServerConfig {
+  const d = CONFIG_DEFAULTS
   const provider = text(config.imageProvider) || 'auto'
+  const jwtTtl = /^\d+\s*[smhd]$/.test(text(config.jwtTtl)) ? text(config.jwtTtl) : d.jwtTtl
   return {
-    dataDir: resolve(text(config.dataDir) || './data'),
-    jwtTtl: text(config.jwtTtl) || '7d',
+    dataDir: resolve(text(config.dataDir) || d.dataDir),
+    jwtTtl,
+    jwtTtlMs: durationMs(jwtTtl, d.jwtTtl),
+    sessionIdleMs: durationMs(config.sessionIdleTtl, d.sessionIdleTtl),
+    cookieSecure: bool(config.cookieSecure, production),
+    trustProxy: text(config.trustProxy).split(',').map(s => s.trim()).filter(Boolean),
     adminEmail: text(config.adminEmail).toLowerCase(),
     adminPassword: config.adminPassword === undefined || config.adminPassword === null ? '' : String(config.adminPassword),
-    signupCredits: whole(config.signupCredits, 3),
+    signupCredits: whole(config.signupCredits, d.signupCredits),
     imageProvider: provider === 'openai' || provider === 'demo' ? provider : 'auto',
-    imageApiBaseUrl: (text(config.imageApiBaseUrl) || 'https://api.openai-hk.com').replace(/\/+$/, ''),
+    imageApiBaseUrl: (text(config.imageApiBaseUrl) || d.imageApiBaseUrl).replace(/\/+$/, ''),
     imageApiKey: text(config.imageApiKey),
-    imageApiTimeoutMs: whole(config.imageApiTimeoutMs, 120_000) || 120_000,
+    imageApiTimeoutMs: whole(config.imageApiTimeoutMs, d.imageApiTimeoutMs) || d.imageApiTimeoutMs,
+    rateLimits: {
+      loginAccount: rateLimit(config.rateLimitLoginAccount, d.rateLimitLoginAccount),
+      loginAddress: rateLimit(config.rateLimitLoginAddress, d.rateLimitLoginAddress),
+      signupAddress: rateLimit(config.rateLimitSignupAddress, d.rateLimitSignupAddress),
+      signupAddressDaily: rateLimit(config.rateLimitSignupAddressDaily, d.rateLimitSignupAddressDaily),
+      redeem: rateLimit(config.rateLimitRedeem, d.rateLimitRedeem),
+      password: rateLimit(config.rateLimitPassword, d.rateLimitPassword),
+      generate: rateLimit(config.rateLimitGenerate, d.rateLimitGenerate),
+    },
   }
+}
+
+/**
+ * The settings a deployer gave in the environment (`NUXT_DATA_DIR` for `dataDir`, …), for code that
+ * runs outside the server: the command line reads them the way Nuxt does.
+ */
+export function configFromEnv(env: Record<string, string | undefined> = process.env): Record<string, unknown> {
+  const config: Record<string, unknown> = {}
+  for (const key of Object.keys(CONFIG_DEFAULTS)) {
+    const value = env[`NUXT_${key.replace(/[A-Z]/g, c => `_${c}`).toUpperCase()}`]
+    if (value !== undefined) config[key] = value
+  }
+  return config
+}
+
+let resolved: ServerConfig | undefined
+
+/** Sets the settings outside the server (the command line, unit tests). */
+export function setServerConfig(config: ServerConfig | undefined) {
+  resolved = config
+}
+
+/** The server's settings, read and checked once (not per request: Nitro's env lookup is costly). */
+export function useServerConfig(): ServerConfig {
+  resolved ??= resolveServerConfig(useRuntimeConfig() as unknown as Record<string, unknown>, !import.meta.dev)
+  return resolved
 }

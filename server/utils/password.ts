@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import argon2 from 'argon2'
+import { apiError } from './errors'
 
 export function hashPassword(password: string) {
   return argon2.hash(password, { type: argon2.argon2id })
@@ -21,4 +22,23 @@ export async function verifyAgainstDummy(password: string) {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
   await verifyPassword(await dummyHash, password)
   return false
+}
+
+let common: Promise<Set<string>> | undefined
+
+/** The 10,000 most common passwords (zxcvbn's list, most frequent first), loaded on first use. */
+function commonPasswords() {
+  common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common'].slice(0, 10_000)))
+  return common
+}
+
+export async function isCommonPassword(password: string) {
+  return (await commonPasswords()).has(password.toLowerCase())
+}
+
+/** A password from the lists attackers try first is refused, with the reason, as a field error. */
+export async function assertUncommonPassword(password: string, field: string) {
+  if (await isCommonPassword(password)) {
+    throw apiError('VALIDATION_ERROR', 'This password is one of the most common ones. Choose another.', { fields: { [field]: ['This password is too common.'] }, reason: 'COMMON_PASSWORD' })
+  }
 }

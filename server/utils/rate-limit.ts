@@ -1,32 +1,62 @@
-interface Window { count: number, resetAt: number }
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { useServerConfig, type ServerConfig } from './config'
+import { apiError } from './errors'
+
+type LimitName = keyof ServerConfig['rateLimits']
+
+const limiters = new Map<LimitName, RateLimiterAbstract>()
 
 /**
- * Counts failures per key in fixed windows, in memory (one process serves the app).
- * `blocked(key)` is true once `limit` failures were recorded within `windowMs`.
+ * The store behind every limit: rate-limiter-flexible's in-memory one while one process serves the
+ * app; the same library has Redis and PostgreSQL stores for several instances.
  */
-export function createFailureLimiter(limit: number, windowMs: number) {
-  const windows = new Map<string, Window>()
-
-  function current(key: string, now: number) {
-    const w = windows.get(key)
-    if (w && w.resetAt <= now) {
-      windows.delete(key)
-      return undefined
-    }
-    return w
+function limiter(name: LimitName): RateLimiterAbstract {
+  let found = limiters.get(name)
+  if (!found) {
+    const { points, windowMs } = useServerConfig().rateLimits[name]
+    found = new RateLimiterMemory({ keyPrefix: name, points, duration: Math.max(1, Math.ceil(windowMs / 1000)) })
+    limiters.set(name, found)
   }
+  return found
+}
 
-  return {
-    blocked(key: string, now = Date.now()) {
-      return (current(key, now)?.count ?? 0) >= limit
-    },
-    fail(key: string, now = Date.now()) {
-      if (windows.size > 10_000) {
-        for (const [k, w] of windows) if (w.resetAt <= now) windows.delete(k)
-      }
-      const w = current(key, now)
-      if (w) w.count += 1
-      else windows.set(key, { count: 1, resetAt: now + windowMs })
-    },
+function rateLimited(msBeforeNext: number, message?: string) {
+  return apiError('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
+}
+
+/** Throws 429 RATE_LIMITED (with Retry-After) when `key` has used up its allowance; counts nothing. */
+export async function assertWithinLimit(name: LimitName, key: string, message?: string) {
+  const state = await limiter(name).get(key)
+  if (state && state.consumedPoints >= useServerConfig().rateLimits[name].points) throw rateLimited(state.msBeforeNext, message)
+}
+
+/** Counts one attempt against `key`, throwing 429 RATE_LIMITED when this one is over the allowance. */
+export async function consumeLimit(name: LimitName, key: string, message?: string) {
+  try {
+    await limiter(name).consume(key)
+  }
+  catch (error) {
+    if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext, message)
+    throw error
+  }
+}
+
+/** Counts a failure (a wrong password, a bad code) without failing the request that made it. */
+export async function recordFailure(name: LimitName, key: string) {
+  await limiter(name).penalty(key)
+}
+
+/**
+ * Runs `attempt` unless `key` is over its allowance of failures; a failure (any thrown error) counts
+ * against the key, a success changes nothing.
+ */
+export async function limitFailures<T>(name: LimitName, key: string, attempt: () => Promise<T>, message?: string): Promise<T> {
+  await assertWithinLimit(name, key, message)
+  try {
+    return await attempt()
+  }
+  catch (error) {
+    await recordFailure(name, key)
+    throw error
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 import { PasswordSchema } from './auth'
 
 export const CREDIT_REASONS = ['signup', 'generation', 'refund', 'admin_grant', 'redeem'] as const

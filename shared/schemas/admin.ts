@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 import { USER_ROLES } from '../types/api'
 
 export const CREDIT_AMOUNT_LIMIT = 100_000

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod'
 import { DEFAULT_MODEL, DEFAULT_SIZE, MODEL_IDS, PROMPT_MAX_LENGTH, SIZES } from '../constants/catalog'
 
 export const PromptSchema = z.string().trim().min(1).max(PROMPT_MAX_LENGTH)

@@ -51,7 +51,7 @@ describe('text-to-image through an OpenAI-compatible API', () => {
       expect(file.status).toBe(200)
       expect(file.headers.get('content-type')).toBe(type)
       expect(file.headers.get('x-content-type-options')).toBe('nosniff')
-      expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      expect(file.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
       const meta = await sharp(Buffer.from(await file.arrayBuffer())).metadata()
       expect(meta.width).toBeGreaterThan(0)
     }

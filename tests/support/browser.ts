@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { ROOT } from './server'
+import { ROOT, testAddress } from './server'
 
 /** Debian's Chromium (CI installs it); CHROMIUM_PATH points elsewhere, e.g. to Playwright's own build. */
 export function chromiumPath() {
@@ -13,7 +13,8 @@ export function chromiumPath() {
 /**
  * Debian's Chromium through Playwright. Every page's goto and reload also wait until Vue has hydrated
  * the server-rendered HTML: before that a click reaches a button with no handler yet, which made
- * tests fail now and then on a busy machine.
+ * tests fail now and then on a busy machine. Each context is a client of its own address (in
+ * X-Forwarded-For, which the test servers believe from loopback), as separate people would be.
  */
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
@@ -23,13 +24,13 @@ export async function launchBrowser(): Promise<Browser> {
   })
   const newContext = browser.newContext.bind(browser)
   browser.newContext = async (options) => {
-    const context = await newContext(options)
+    const context = await newContext({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
     context.on('page', waitForHydrationOnNavigation)
     return context
   }
   const newPage = browser.newPage.bind(browser)
   browser.newPage = async (options) => {
-    const page = await newPage(options)
+    const page = await newPage({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
     waitForHydrationOnNavigation(page)
     return page
   }

@@ -71,6 +71,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     NUXT_DATA_DIR: dataDir,
     NUXT_JWT_SECRET: TEST_SECRET,
     NUXT_IMAGE_PROVIDER: 'demo',
+    // The tests speak for many clients from one machine: each says who it is in X-Forwarded-For,
+    // which the app believes from the loopback address only (as it would from Nginx on the host).
+    NUXT_TRUST_PROXY: '127.0.0.1',
   }
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) Reflect.deleteProperty(env, k)
@@ -130,13 +133,27 @@ export async function startExpectingExit(options: StartOptions = {}): Promise<{ 
   return { code: child.exitCode, output }
 }
 
-/** A fetch client for a test server that never throws on status, so tests assert on it. */
-export function client(server: Pick<TestServer, 'url'>, token?: string) {
+let addresses = 0
+
+/** A client address of its own (TEST-NET and private ranges), so the app's per-address limits see many clients. */
+export function testAddress() {
+  addresses += 1
+  return `10.${(process.pid >> 8) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`
+}
+
+/**
+ * A fetch client for a test server that never throws on status, so tests assert on it. It speaks
+ * from the client address `address`, or without one from a new address for every request.
+ */
+export function client(server: Pick<TestServer, 'url'>, token?: string, address?: string) {
   return ofetch.create({
     baseURL: server.url,
     ignoreResponseError: true,
     retry: 0,
     headers: token ? { Authorization: `Bearer ${token}` } : {},
+    onRequest({ options }) {
+      options.headers.set('X-Forwarded-For', address ?? testAddress())
+    },
   })
 }
 
@@ -146,13 +163,14 @@ export function uniqueEmail(tag = 'user') {
   return `${tag}-${process.pid}-${Date.now()}-${counter}@example.com`
 }
 
-/** Registers and signs in a new account; returns its token, user and a client that sends the token. */
+/** Registers and signs in a new account from an address of its own; returns its token, user and a client that sends the token. */
 export async function signUp(server: Pick<TestServer, 'url'>, email = uniqueEmail(), password = 'correct-horse-1') {
-  const api = client(server)
+  const address = testAddress()
+  const api = client(server, undefined, address)
   const reg = await api.raw('/api/register', { method: 'POST', body: { email, password } })
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg._data)}`)
   const login = await api.raw<{ token: string, user: { id: number, credits: number } }>('/api/login', { method: 'POST', body: { email, password } })
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`)
   const { token, user } = login._data!
-  return { email, password, token, user, api: client(server, token) }
+  return { email, password, token, user, address, api: client(server, token, address) }
 }

@@ -1,7 +1,8 @@
 import { CONTENT_TYPES, IMAGE_NAME } from '../../services/storage'
 import { useImages } from '../../services/generation'
 
-// Stored images, by unguessable name: loadable by an <img> without a token, cached forever.
+// Stored images, by unguessable name: loadable by an <img> without a token, cached forever by the
+// browser but never by a shared cache (a deleted picture must not outlive its owner's choice there).
 export default defineEventHandler(async (event) => {
   const name = getRouterParam(event, 'name') ?? ''
   const file = IMAGE_NAME.test(name) ? await useImages().open(name) : null
@@ -9,7 +10,7 @@ export default defineEventHandler(async (event) => {
   setResponseHeaders(event, {
     'Content-Type': CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
     'Content-Length': String(file.size),
-    'Cache-Control': 'public, max-age=31536000, immutable',
+    'Cache-Control': 'private, max-age=31536000, immutable',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': 'default-src \'none\'; sandbox',
   })

@@ -7,6 +7,7 @@ import { FetchError, ofetch } from 'ofetch'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { computed, ref } from 'vue'
+import { ApiRequestError } from '../../../app/composables/useApi'
 import { useCatalogStore } from '../../../app/stores/catalog'
 import { useGalleryStore } from '../../../app/stores/gallery'
 import { useUserStore } from '../../../app/stores/user'
@@ -15,18 +16,20 @@ import { signUp, startServer, type TestServer } from '../../support/server'
 let server: TestServer
 let account: Awaited<ReturnType<typeof signUp>>
 const calls: string[] = []
+/** The session the fake sends: the account's token (a browser sends its cookie instead). */
+let session: string | undefined
 
-/** useApi as the app has it, minus translation: the session token added, the error code kept. */
+/** useApi as the app has it, minus translation: the session sent, the error code and status kept. */
 function fakeUseApi() {
   return {
     async api<T>(url: string, options: Record<string, unknown> = {}) {
-      calls.push(`${(options.method as string | undefined) ?? 'GET'} ${url} ${JSON.stringify(options.query ?? {})}`)
+      calls.push(`${(options.method as string | undefined) ?? 'GET'} ${url} ${JSON.stringify(options.query ?? options.body ?? {})}`)
       try {
-        return await ofetch<T>(url, { ...options, baseURL: server.url, headers: { Authorization: `Bearer ${account.token}` }, retry: 0 })
+        return await ofetch<T>(url, { ...options, baseURL: server.url, headers: session ? { Authorization: `Bearer ${session}` } : {}, retry: 0 })
       }
       catch (error) {
         const code = error instanceof FetchError ? (error.data as { error?: { code?: string } })?.error?.code : undefined
-        throw new Error(code ?? 'NETWORK_ERROR', { cause: error })
+        throw new ApiRequestError(code ?? 'NETWORK_ERROR', code ?? 'NETWORK_ERROR', error instanceof FetchError ? error.statusCode ?? 0 : 0)
       }
     },
   }
@@ -47,6 +50,7 @@ beforeAll(async () => {
   vi.stubGlobal('ref', ref)
   vi.stubGlobal('computed', computed)
   vi.stubGlobal('useApi', fakeUseApi)
+  vi.stubGlobal('ApiRequestError', ApiRequestError)
 })
 afterAll(async () => {
   vi.unstubAllGlobals()
@@ -55,6 +59,7 @@ afterAll(async () => {
 beforeEach(() => {
   setActivePinia(createPinia())
   calls.length = 0
+  session = account.token
 })
 
 describe('gallery store', () => {
@@ -168,38 +173,52 @@ describe('catalog store', () => {
 })
 
 describe('user store', () => {
-  function withSession(session: { email: string, credits: number, role: 'user' | 'admin' } | null) {
-    const data = ref(session ? { id: 1, createdAt: new Date().toISOString(), ...session } : null)
-    const status = ref(session ? 'authenticated' : 'unauthenticated')
-    const getSession = vi.fn(async () => undefined)
-    vi.stubGlobal('useAuth', () => ({ status, getSession }))
-    vi.stubGlobal('useAuthState', () => ({ data }))
-    return { data, getSession }
-  }
-
-  it('follows the session and updates the credit count at once from a generation response', async () => {
-    const { data, getSession } = withSession({ email: 'a@example.com', credits: 3, role: 'user' })
+  it('learns the signed-in user from the server and updates the credit count at once from a generation response', async () => {
     const user = useUserStore()
-    expect(user.credits).toBe(3)
+    expect(user.user).toBeNull()
+    await user.refresh()
+    expect(user.user?.email).toBe(account.email)
+    const db = new Database(join(server.dataDir, 'nano-banana.db'), { readonly: true })
+    const { credits } = db.prepare('select credits from users where id = ?').get(account.user.id) as { credits: number }
+    db.close()
+    expect(user.credits).toBe(credits)
+    expect(credits).toBeGreaterThan(1)
     expect(user.isAdmin).toBe(false)
     user.setCredits(1)
     expect(user.credits).toBe(1)
-    expect(data.value?.credits).toBe(1)
-    await user.refresh()
-    expect(getSession).toHaveBeenCalledWith({ force: true })
   })
 
-  it('has no user, no credits and no admin rights when signed out', () => {
-    withSession(null)
+  it('signs in asking for the session cookie only, so the answer holds the user and no token', async () => {
+    session = undefined
     const user = useUserStore()
+    await user.signIn({ email: account.email, password: account.password })
+    expect(calls.at(-1)).toContain('"cookieOnly":true')
+    expect(user.user?.email).toBe(account.email)
+    expect(JSON.stringify(user.user)).not.toContain('token')
+  })
+
+  it('has no user, no credits and no admin rights once the server says the session has ended', async () => {
+    const user = useUserStore()
+    await user.refresh()
+    expect(user.user).not.toBeNull()
+    session = 'not-a-session'
+    await user.refresh()
     expect(user.user).toBeNull()
     expect(user.credits).toBe(0)
     user.setCredits(5)
     expect(user.credits).toBe(0)
+    expect(user.isAdmin).toBe(false)
   })
 
-  it('knows an admin', () => {
-    withSession({ email: 'root@example.com', credits: 0, role: 'admin' })
-    expect(useUserStore().isAdmin).toBe(true)
+  it('knows an admin', async () => {
+    const db = new Database(join(server.dataDir, 'nano-banana.db'))
+    db.prepare('update users set role = \'admin\' where id = ?').run(account.user.id)
+    db.close()
+    const user = useUserStore()
+    await user.refresh()
+    expect(user.isAdmin).toBe(true)
+    const reset = new Database(join(server.dataDir, 'nano-banana.db'))
+    reset.prepare('update users set role = \'user\' where id = ?').run(account.user.id)
+    reset.close()
   })
 })

@@ -1,0 +1,40 @@
+/**
+ * Every setting's default, in one place: nuxt.config.ts turns them into runtimeConfig (so each is
+ * settable as NUXT_<NAME> in the environment), and the server and the command line read them back
+ * through server/utils/config.ts. Pure data: no Nuxt or Nitro import here.
+ */
+export const CONFIG_DEFAULTS = {
+  dataDir: './data',
+  jwtSecret: '',
+  /** Absolute lifetime of a sign-in (jose syntax: 7d, 12h, 30m). */
+  jwtTtl: '7d',
+  /** A sign-in unused for this long ends; each use moves the limit on. */
+  sessionIdleTtl: '24h',
+  /** `auto`: the session cookie is Secure in production builds; `true` / `false` force it. */
+  cookieSecure: 'auto',
+  /** Proxy addresses or CIDRs whose X-Forwarded-For is believed, comma-separated; empty: none. */
+  trustProxy: '',
+  adminEmail: '',
+  adminPassword: '',
+  signupCredits: 3,
+  imageProvider: 'auto',
+  imageApiBaseUrl: 'https://api.openai-hk.com',
+  imageApiKey: '',
+  imageApiTimeoutMs: 300_000,
+  // Rate limits, as `<count>/<window>` (s, m, h, d).
+  /** Failed sign-ins per account. */
+  rateLimitLoginAccount: '10/15m',
+  /** Failed sign-ins per client address, whatever the account. */
+  rateLimitLoginAddress: '30/15m',
+  /** Sign-ups per client address, and per day. */
+  rateLimitSignupAddress: '5/1h',
+  rateLimitSignupAddressDaily: '20/1d',
+  /** Failed redeem attempts per user. */
+  rateLimitRedeem: '10/15m',
+  /** Failed password changes per user. */
+  rateLimitPassword: '10/15m',
+  /** Generation requests per user. */
+  rateLimitGenerate: '30/1m',
+}
+
+export type ConfigDefaults = typeof CONFIG_DEFAULTS

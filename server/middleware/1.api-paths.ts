@@ -1,0 +1,19 @@
+import { apiError } from '../utils/errors'
+import { isApiPath } from '../utils/request'
+
+/**
+ * A path that only decodes or case-folds to /api (`/API/…`, `/api/%2e%2e/…`) reaches no API route;
+ * without this it would fall through to the pages. It is the API's own 404, in the API's format.
+ */
+export default defineEventHandler((event) => {
+  if (!isApiPath(event)) return
+  const raw = event.path.split('?', 1)[0]!
+  let path: string
+  try {
+    path = decodeURIComponent(raw)
+  }
+  catch {
+    throw apiError('NOT_FOUND')
+  }
+  if (!path.startsWith('/api/') || /\/\.\.?(?:\/|$)/.test(path)) throw apiError('NOT_FOUND')
+})

@@ -1,0 +1,17 @@
+import { SESSION_COOKIE } from '../utils/auth'
+import { isHttps } from '../utils/client'
+import { isApiPath } from '../utils/request'
+
+const STATIC = /^\/(?:_nuxt|images)\//
+
+/**
+ * Headers that depend on the request (the fixed ones, CSP among them, come from nuxt-security):
+ * HSTS over HTTPS only, and no caching of anything personal — API answers, and pages rendered for
+ * someone signed in.
+ */
+export default defineEventHandler((event) => {
+  if (isHttps(event)) setResponseHeader(event, 'Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
+  if (isApiPath(event) || (!STATIC.test(event.path) && getCookie(event, SESSION_COOKIE))) {
+    setResponseHeader(event, 'Cache-Control', 'no-store')
+  }
+})

@@ -109,7 +109,7 @@ export async function prepareNginx(options: { upstreamPort: number, publicDir?: 
 }
 
 /** `nginx -t` on a prepared config: its exit status and what it printed. */
-export function checkConfig({ dir, config }: PreparedNginx) {
+export function checkConfig({ dir, config }: Pick<PreparedNginx, 'dir' | 'config'>) {
   const result = spawnSync(nginxBinary(), ['-t', '-c', config, '-p', `${dir}/`, '-e', join(dir, 'error.log')], { encoding: 'utf8' })
   return { status: result.status, output: `${result.stdout}${result.stderr}` }
 }

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import { get as httpsGet } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import sharp from 'sharp'
@@ -264,5 +267,70 @@ describe('deploy/nginx/nano-banana.conf in front of the built app', () => {
     expect(credits).toBe(2)
     expect((await request(`${nginx.httpsUrl}${creation.imageUrl}`)).status).toBe(200)
     expect(nginx.errorLog()).not.toMatch(/upstream timed out/)
+  })
+})
+
+describe('proxying, seen from a stand-in app', () => {
+  // Records what Nginx sends; /api/jobs/<id>/events streams one event, then a second once told to.
+  const seen: { path: string, httpVersion: string, headers: IncomingHttpHeaders }[] = []
+  let pending: ServerResponse | undefined
+  const standIn = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', httpVersion: req.httpVersion, headers: req.headers })
+    if (/^\/api\/jobs\/[^/]+\/events$/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      res.write('data: one\n\n')
+      pending = res
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{}')
+  })
+  let proxy: RunningNginx
+
+  beforeAll(async () => {
+    await new Promise<void>(resolve => standIn.listen(0, '127.0.0.1', () => resolve()))
+    proxy = await startNginx({ upstreamPort: (standIn.address() as AddressInfo).port })
+  })
+  afterAll(async () => {
+    await proxy?.stop()
+    standIn.closeAllConnections()
+    await new Promise(resolve => standIn.close(resolve))
+  })
+
+  it('tells the app the host, the scheme and the client\'s address, over kept-alive HTTP/1.1', async () => {
+    const res = await request(`${proxy.httpsUrl}/api/models`, { localAddress: '127.0.0.2', headers: { 'x-forwarded-for': '6.6.6.6' } })
+    expect(res.status).toBe(200)
+    const { httpVersion, headers } = seen.find(s => s.path === '/api/models')!
+    expect(httpVersion).toBe('1.1')
+    expect(headers.host).toBe('127.0.0.1')
+    expect(headers['x-forwarded-proto']).toBe('https')
+    expect(headers['x-real-ip']).toBe('127.0.0.2')
+    // Nginx appends the address it saw; what the client claimed stays on the left, for the app to ignore.
+    expect(headers['x-forwarded-for']).toBe('6.6.6.6, 127.0.0.2')
+    expect(headers.connection).toBeUndefined()
+  })
+
+  it('passes Server-Sent Events on as they are written, with the same headers', async () => {
+    // The second event is only sent once the first has arrived: were Nginx buffering, this would never end.
+    const body = await new Promise<string>((resolve, reject) => {
+      httpsGet(`${proxy.httpsUrl}/api/jobs/42/events`, { rejectUnauthorized: false, localAddress: '127.0.0.2', headers: { accept: 'text/event-stream' } }, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          text += chunk
+          if (text === 'data: one\n\n') {
+            pending!.write('data: two\n\n')
+            pending!.end()
+          }
+        })
+        res.on('end', () => resolve(text))
+        res.on('error', reject)
+      }).on('error', reject)
+    })
+    expect(body).toBe('data: one\n\ndata: two\n\n')
+    const { httpVersion, headers } = seen.find(s => s.path === '/api/jobs/42/events')!
+    expect(httpVersion).toBe('1.1')
+    expect(headers).toMatchObject({ 'host': '127.0.0.1', 'x-forwarded-proto': 'https', 'x-real-ip': '127.0.0.2', 'x-forwarded-for': '127.0.0.2' })
+    expect(headers.connection).toBeUndefined()
   })
 })

@@ -372,6 +372,8 @@ if [ -f "$root$cert" ] || { on_system && [ "$dry_run" = 1 ] && [ -n "$email" ]; 
   link /etc/nginx/sites-enabled/nano-banana /etc/nginx/sites-available/nano-banana
   if [ "$wrote" = 1 ]; then nginx_changed=1; fi
 else
+  # Enabled without its certificate (the domain changed, say), the site would stop Nginx from loading.
+  remove /etc/nginx/sites-enabled/nano-banana
   say 'not yet' "/etc/nginx/sites-enabled/nano-banana: no certificate at $cert (run again with --email ADDRESS)"
 fi
 if [ "$nginx_changed" = 1 ]; then

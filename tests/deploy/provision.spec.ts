@@ -121,6 +121,14 @@ describe('deploy/provision.sh', () => {
     expect(readlinkSync(join(root, 'etc/nginx/sites-enabled/nano-banana'))).toBe('/etc/nginx/sites-available/nano-banana')
     expect(withCertificate.stdout).toMatch(/^skipped\s+systemctl reload-or-restart nginx/m)
     expect(changeLines(provision('--root', root, '--domain', DOMAIN).stdout)).toEqual([])
+
+    // Another domain, without a certificate yet: the site is no longer enabled, so Nginx still loads.
+    const moved = provision('--root', root, '--domain', `new.${DOMAIN}`)
+    expect(moved.status, moved.output).toBe(0)
+    expect(changeLines(moved.stdout)).toEqual([
+      'written    /etc/nginx/sites-available/nano-banana',
+      'removed    /etc/nginx/sites-enabled/nano-banana',
+    ])
   })
 
   it('changes nothing with --dry-run, and says what it would do', () => {

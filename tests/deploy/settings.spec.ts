@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkConfig, mainConfig, nginxBinary, selfSignedCertificate } from '../support/nginx'
@@ -140,5 +140,19 @@ describe('the containers', () => {
     const refused = spawnSync('sh', [join(ROOT, 'deploy/nginx/docker-entrypoint.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH, NANO_BANANA_NGINX_CONF: join(dir, 'unused.conf') } })
     expect(refused.status).toBe(1)
     expect(refused.stderr).toMatch(/set NANO_BANANA_DOMAIN/)
+  })
+})
+
+describe('docs/DEPLOY.md', () => {
+  it('names every file that ships', () => {
+    const docs = read('docs/DEPLOY.md')
+    const shipped = readdirSync(join(ROOT, 'deploy'), { recursive: true, withFileTypes: true })
+      .filter(entry => entry.isFile())
+      .map(entry => join(entry.parentPath, entry.name).slice(ROOT.length))
+    expect(shipped.length).toBeGreaterThan(6)
+    for (const file of [...shipped, '.github/workflows/deploy.yml', '.github/workflows/ci.yml', 'Dockerfile', 'compose.yaml', '.dockerignore']) {
+      const name = file.replace(/^deploy\/systemd\/nano-banana-backup\.(service|timer)$/, 'deploy/systemd/nano-banana-backup.service')
+      expect(docs, file).toContain(`\`${name}\``)
+    }
   })
 })

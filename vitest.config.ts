@@ -15,11 +15,13 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
-    // `vitest run` runs them all; `--project unit` (npm run test:unit), `api` or `e2e` runs one.
+    // `vitest run` runs them all; `--project unit` (npm run test:unit), `api`, `e2e` or `deploy` runs one.
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
       { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.spec.ts'] } },
+      // The deployment files run for real: Nginx in front of the built server, provisioning, systemd units.
+      { extends: true, test: { name: 'deploy', include: ['tests/deploy/**/*.spec.ts'] } },
       // Code that needs a Nuxt app around it (stores, composables): @nuxt/test-utils' nuxt environment.
       await defineVitestProject({ test: { name: 'nuxt', include: ['tests/nuxt/**/*.spec.ts'], environment: 'nuxt' } }),
     ],

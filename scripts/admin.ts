@@ -6,10 +6,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { migrateFromFolder, openDatabase, setDb } from '../server/db'
-import { listUsersWithActivity } from '../server/repositories/admin'
 import { ensureAdmin } from '../server/services/accounts'
-import { addCredits, promoteUser } from '../server/services/admin'
+import { addCredits, listUsers, promoteUser } from '../server/services/admin'
 import { configFromEnv, resolveServerConfig, setServerConfig } from '../server/utils/config'
+import { AppError } from '../server/utils/errors'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
 import { EmailSchema, PasswordSchema } from '../shared/schemas/auth'
 
@@ -93,7 +93,7 @@ async function run(argv: string[]): Promise<void> {
       expect(1)
       const email = parse(EmailSchema, args[0], 'email')
       openDataFolder()
-      const user = promoteUser(email)
+      const user = await promoteUser(email)
       console.log(`${user.email} (id ${user.id}) is now an admin`)
       return
     }
@@ -103,7 +103,7 @@ async function run(argv: string[]): Promise<void> {
       const amount = parse(CreditAmountSchema, Number(args[1]), 'amount (a non-zero integer from -100000 to 100000)')
       const reason = parse(CreditReasonSchema.optional(), values.reason, 'reason')
       openDataFolder()
-      const user = addCredits({ email, amount, reason }, null, 'cli')
+      const user = await addCredits({ email, amount, reason }, null, 'cli')
       console.log(`${user.email}: ${amount > 0 ? '+' : ''}${amount} credits, balance ${user.credits}`)
       return
     }
@@ -111,8 +111,8 @@ async function run(argv: string[]): Promise<void> {
       expect(0)
       openDataFolder()
       const query = (values.query ?? '').trim().toLowerCase()
-      const { items, total } = listUsersWithActivity({ query, page: 1, pageSize: 100, sort: 'createdAt', order: 'desc' })
-      console.table(items.map(u => ({ id: u.id, email: u.email, role: u.role, credits: u.credits, disabled: u.disabled, creations: u.creationsCount, lastActive: u.lastActiveAt.toISOString() })))
+      const { items, total } = await listUsers({ query, page: 1, pageSize: 100, sort: 'createdAt', order: 'desc' })
+      console.table(items.map(u => ({ id: u.id, email: u.email, role: u.role, credits: u.credits, disabled: u.disabled, creations: u.creationsCount, lastActive: u.lastActiveAt })))
       console.log(`${items.length} of ${total} users`)
       return
     }
@@ -122,9 +122,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 function failureMessage(error: unknown) {
-  if (error instanceof Error && 'data' in error && error.data && typeof error.data === 'object' && 'code' in error.data) {
-    return `${String(error.data.code)}: ${error.message}`
-  }
+  if (error instanceof AppError) return `${error.code}: ${error.message}`
   return error instanceof Error ? error.message : String(error)
 }
 

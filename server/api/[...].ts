@@ -1,6 +1,6 @@
 import apiRoutes from '#api-routes'
 import { createRouter } from 'radix3'
-import { apiError } from '../utils/errors'
+import { AppError } from '#server/utils/errors'
 
 const known = createRouter<{ methods: string[] }>()
 for (const { route, method } of apiRoutes) {
@@ -15,7 +15,7 @@ export default defineEventHandler((event) => {
   const methods = known.lookup(getRequestURL(event).pathname)?.methods
   if (methods?.length) {
     setResponseHeader(event, 'Allow', methods.join(', '))
-    throw apiError('METHOD_NOT_ALLOWED')
+    throw new AppError('METHOD_NOT_ALLOWED')
   }
-  throw apiError('NOT_FOUND')
+  throw new AppError('NOT_FOUND')
 })

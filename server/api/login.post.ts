@@ -1,9 +1,10 @@
 import { LoginSchema } from '#shared/schemas/auth'
-import { login } from '../services/accounts'
-import { setSessionCookie, startSession } from '../utils/auth'
-import { clientAddress } from '../utils/client'
-import { toUser } from '../utils/dto'
-import { assertWithinLimit, recordFailure } from '../utils/rate-limit'
+import { login } from '#server/services/accounts'
+import { startSession } from '#server/services/sessions'
+import { setSessionCookie } from '#server/utils/auth'
+import { clientAddress } from '#server/utils/client'
+import { toUser } from '#server/utils/dto'
+import { assertWithinLimit, recordFailure } from '#server/utils/rate-limit'
 
 const TOO_MANY = 'Too many sign-in attempts. Try again in a few minutes.'
 

@@ -1,8 +1,8 @@
 import { RegisterSchema } from '#shared/schemas/auth'
-import { register } from '../services/accounts'
-import { clientAddress } from '../utils/client'
-import { toUser } from '../utils/dto'
-import { consumeLimit } from '../utils/rate-limit'
+import { register } from '#server/services/accounts'
+import { clientAddress } from '#server/utils/client'
+import { toUser } from '#server/utils/dto'
+import { consumeLimit } from '#server/utils/rate-limit'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidatedBody(event, RegisterSchema.parse)

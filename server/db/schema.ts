@@ -1,5 +1,11 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { GENERATION_KINDS } from '#shared/constants/catalog'
+import { CREDIT_REASONS } from '#shared/schemas/account'
+import { USER_ROLES } from '#shared/types/api'
+
+/** `'a', 'b'` for a CHECK … IN (…) from one of the shared lists. */
+const sqlList = (values: readonly string[]) => sql.raw(values.map(v => `'${v}'`).join(', '))
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().$defaultFn(() => new Date())
 
@@ -8,7 +14,7 @@ export const users = sqliteTable('users', {
   email: text('email').notNull(),
   passwordHash: text('password_hash').notNull(),
   credits: integer('credits').notNull().default(0),
-  role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
+  role: text('role', { enum: USER_ROLES }).notNull().default('user'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   // Bumped on password change or disable: tokens carrying an older version stop working.
   tokenVersion: integer('token_version').notNull().default(0),
@@ -16,7 +22,7 @@ export const users = sqliteTable('users', {
 }, t => [
   uniqueIndex('users_email_unique').on(t.email),
   check('users_credits_non_negative', sql`${t.credits} >= 0`),
-  check('users_role_valid', sql`${t.role} in ('user', 'admin')`),
+  check('users_role_valid', sql`${t.role} in (${sqlList(USER_ROLES)})`),
 ])
 
 // One row per sign-in: logout deletes it, and a sign-in unused for the idle limit stops working.
@@ -39,7 +45,7 @@ export const creations = sqliteTable('creations', {
   thumbnailUrl: text('thumbnail_url').notNull(),
   modelUsed: text('model_used').notNull(),
   size: text('size').notNull(),
-  kind: text('kind', { enum: ['text-to-image', 'image-to-image'] }).notNull().default('text-to-image'),
+  kind: text('kind', { enum: GENERATION_KINDS }).notNull().default('text-to-image'),
   width: integer('width').notNull().default(0),
   height: integer('height').notNull().default(0),
   createdAt: createdAt(),
@@ -50,7 +56,7 @@ export const creations = sqliteTable('creations', {
 export const generationJobs = sqliteTable('generation_jobs', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  kind: text('kind', { enum: ['text-to-image', 'image-to-image'] }).notNull(),
+  kind: text('kind', { enum: GENERATION_KINDS }).notNull(),
   model: text('model').notNull(),
   size: text('size').notNull(),
   cost: integer('cost').notNull(),
@@ -72,7 +78,7 @@ export const creditLedger = sqliteTable('credit_ledger', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   delta: integer('delta').notNull(),
   balanceAfter: integer('balance_after').notNull(),
-  reason: text('reason', { enum: ['signup', 'generation', 'refund', 'admin_grant', 'redeem'] }).notNull(),
+  reason: text('reason', { enum: CREDIT_REASONS }).notNull(),
   // What caused the change: `job:12`, `code:3`, …
   reference: text('reference'),
   actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),

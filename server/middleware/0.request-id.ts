@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { clientAddress } from '../utils/client'
+import { clientAddress } from '#server/utils/client'
 
 /** Every request gets an id: in the X-Request-Id header, in error bodies and in its log line. */
 export default defineEventHandler((event) => {

@@ -1,5 +1,5 @@
-import { apiError } from '../utils/errors'
-import { isApiPath } from '../utils/request'
+import { AppError } from '#server/utils/errors'
+import { isApiPath } from '#server/utils/request'
 
 /**
  * A path that only decodes or case-folds to /api (`/API/…`, `/api/%2e%2e/…`) reaches no API route;
@@ -13,7 +13,7 @@ export default defineEventHandler((event) => {
     path = decodeURIComponent(raw)
   }
   catch {
-    throw apiError('NOT_FOUND')
+    throw new AppError('NOT_FOUND')
   }
-  if (!path.startsWith('/api/') || /\/\.\.?(?:\/|$)/.test(path)) throw apiError('NOT_FOUND')
+  if (!path.startsWith('/api/') || /\/\.\.?(?:\/|$)/.test(path)) throw new AppError('NOT_FOUND')
 })

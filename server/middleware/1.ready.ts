@@ -1,4 +1,4 @@
-import { whenReady } from '../utils/ready'
+import { whenReady } from '#server/utils/ready'
 
 export default defineEventHandler(async () => {
   await whenReady()

@@ -1,6 +1,6 @@
-import { SESSION_COOKIE } from '../utils/auth'
-import { isHttps } from '../utils/client'
-import { isApiPath } from '../utils/request'
+import { SESSION_COOKIE } from '#server/utils/auth'
+import { isHttps } from '#server/utils/client'
+import { isApiPath } from '#server/utils/request'
 
 const STATIC = /^\/(?:_nuxt|images)\//
 

@@ -1,5 +1,5 @@
-import { apiError } from '../utils/errors'
-import { isApiPath } from '../utils/request'
+import { AppError } from '#server/utils/errors'
+import { isApiPath } from '#server/utils/request'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -11,12 +11,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export default defineEventHandler((event) => {
   if (SAFE_METHODS.has(event.method) || !isApiPath(event) || getRequestHeader(event, 'authorization')) return
   const site = getRequestHeader(event, 'sec-fetch-site')
-  if (site && site !== 'same-origin' && site !== 'none') throw apiError('FORBIDDEN', 'Cross-site requests are refused.')
+  if (site && site !== 'same-origin' && site !== 'none') throw new AppError('FORBIDDEN', 'Cross-site requests are refused.')
   const origin = getRequestHeader(event, 'origin')
   if (origin === undefined) return
   // Host names only: a proxy may pass the Host header on without the port the browser used.
   const ours = hostname(`http://${getRequestHeader(event, 'host') ?? ''}`)
-  if (!ours || hostname(origin) !== ours) throw apiError('FORBIDDEN', 'Cross-site requests are refused.')
+  if (!ours || hostname(origin) !== ours) throw new AppError('FORBIDDEN', 'Cross-site requests are refused.')
 })
 
 function hostname(url: string) {

@@ -1,5 +1,5 @@
-import { apiError } from '../utils/errors'
-import { closeAfterResponse, decodedPath, hasBody, isApiPath } from '../utils/request'
+import { AppError } from '#server/utils/errors'
+import { closeAfterResponse, decodedPath, hasBody, isApiPath } from '#server/utils/request'
 
 const KB = 1024
 const JSON_LIMIT = 1024 * KB
@@ -25,7 +25,7 @@ function readLimited(event: Parameters<typeof closeAfterResponse>[0], limit: num
         done()
         req.pause()
         closeAfterResponse(event)
-        reject(apiError('PAYLOAD_TOO_LARGE', `The request body can be at most ${Math.round(limit / KB)} KB.`))
+        reject(new AppError('PAYLOAD_TOO_LARGE', `The request body can be at most ${Math.round(limit / KB)} KB.`))
         return
       }
       chunks.push(chunk)
@@ -36,7 +36,7 @@ function readLimited(event: Parameters<typeof closeAfterResponse>[0], limit: num
     }
     const onError = () => {
       done()
-      reject(apiError('VALIDATION_ERROR', 'The request body was cut off.'))
+      reject(new AppError('VALIDATION_ERROR', 'The request body was cut off.'))
     }
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onError)
   })
@@ -54,18 +54,18 @@ export default defineEventHandler(async (event) => {
   if (MULTIPART_ROUTES.has(path)) {
     if (!/^multipart\/form-data\s*;/i.test(type)) {
       closeAfterResponse(event)
-      throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Send this request as multipart/form-data.')
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send this request as multipart/form-data.')
     }
     return
   }
   if (!JSON_TYPE.test(type)) {
     closeAfterResponse(event)
-    throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.')
   }
   const limit = AUTH_ROUTES.has(path) ? AUTH_JSON_LIMIT : JSON_LIMIT
   if (Number(event.node.req.headers['content-length'] ?? 0) > limit) {
     closeAfterResponse(event)
-    throw apiError('PAYLOAD_TOO_LARGE', `The request body can be at most ${Math.round(limit / KB)} KB.`)
+    throw new AppError('PAYLOAD_TOO_LARGE', `The request body can be at most ${Math.round(limit / KB)} KB.`)
   }
   // Handlers read it through h3's readBody, which takes a body already read from `rawBody`.
   ;(event.node.req as { rawBody?: Buffer }).rawBody = await readLimited(event, limit)

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { migrateFromFiles, openDatabase, setDb } from '../db'
-import { ensureAdmin } from '../services/accounts'
-import { recoverInterruptedJobs, removeOrphanImages } from '../services/generation'
-import { deleteStaleSessions } from '../repositories/sessions'
-import { setJwtSecret } from '../utils/auth'
-import { useServerConfig, type ServerConfig } from '../utils/config'
-import { setStartup } from '../utils/ready'
+import { migrateFromFiles, openDatabase, setDb } from '#server/db'
+import { ensureAdmin } from '#server/services/accounts'
+import { recoverInterruptedJobs, removeOrphanImages } from '#server/services/generation'
+import { pruneSessions, setJwtSecret } from '#server/services/sessions'
+import { useServerConfig, type ServerConfig } from '#server/utils/config'
+import { setStartup } from '#server/utils/ready'
 
 const MIN_SECRET_LENGTH = 32
 
@@ -50,13 +49,13 @@ export default defineNitroPlugin(() => {
     const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
     migrateFromFiles(db, await readMigrations())
     setDb(db)
-    const recovered = recoverInterruptedJobs()
+    const recovered = await recoverInterruptedJobs()
     const orphans = await removeOrphanImages()
     if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
     // Ended sign-ins are refused anyway; their rows go now and every hour.
-    deleteStaleSessions(new Date(), config.sessionIdleMs)
-    setInterval(() => deleteStaleSessions(new Date(), config.sessionIdleMs), 3_600_000).unref()
+    await pruneSessions()
+    setInterval(() => void pruneSessions(), 3_600_000).unref()
   })().catch((error: unknown) => {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
   }))

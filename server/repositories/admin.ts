@@ -1,9 +1,9 @@
 import type { AnyColumn, SQL } from 'drizzle-orm'
 import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import type { SortOrder, UsersQuery, UserSort } from '../../shared/schemas/admin'
-import { useDb } from '../db'
-import { creditLedger, generationJobs, users, type UserRow } from '../db/schema'
+import type { SortOrder, UsersQuery, UserSort } from '#shared/schemas/admin'
+import { useDb } from '#server/db'
+import { creditLedger, generationJobs, users, type UserRow } from '#server/db/schema'
 
 export interface UserWithActivity extends UserRow {
   creationsCount: number
@@ -28,7 +28,7 @@ const SORT_COLUMNS: Record<UserSort, AnyColumn | SQL> = {
 }
 
 /** `%`, `_` and `\` in a search are matched literally. */
-export function likePattern(text: string) {
+function likePattern(text: string) {
   return `%${text.replace(/[\\%_]/g, c => `\\${c}`)}%`
 }
 
@@ -40,7 +40,7 @@ function withActivity(row: { user: UserRow, creationsCount: number, lastActiveMs
   return { ...row.user, creationsCount: row.creationsCount, lastActiveAt: new Date(row.lastActiveMs) }
 }
 
-export function listUsersWithActivity(query: UsersQuery): { items: UserWithActivity[], total: number } {
+export async function listUsersWithActivity(query: UsersQuery): Promise<{ items: UserWithActivity[], total: number }> {
   const db = useDb()
   const where = emailMatches(query.query)
   const direction = (order: SortOrder) => (order === 'asc' ? asc : desc)
@@ -55,14 +55,14 @@ export function listUsersWithActivity(query: UsersQuery): { items: UserWithActiv
   return { items: rows.map(withActivity), total }
 }
 
-export function findUserWithActivity(id: number): UserWithActivity | undefined {
+export async function findUserWithActivity(id: number): Promise<UserWithActivity | undefined> {
   const row = useDb().select({ user: users, creationsCount, lastActiveMs }).from(users).where(eq(users.id, id)).get()
   return row && withActivity(row)
 }
 
 const actor = alias(users, 'actor')
 
-export function recentLedgerWithActors(userId: number, limit: number) {
+export async function recentLedgerWithActors(userId: number, limit: number) {
   return useDb().select({ entry: creditLedger, actorEmail: actor.email })
     .from(creditLedger)
     .leftJoin(actor, eq(actor.id, creditLedger.actorId))
@@ -72,17 +72,17 @@ export function recentLedgerWithActors(userId: number, limit: number) {
     .all()
 }
 
-export function countUsers(since?: Date) {
+export async function countUsers(since?: Date) {
   return useDb().select({ n: count() }).from(users)
     .where(since ? gte(users.createdAt, since) : undefined)
     .get()?.n ?? 0
 }
 
-export function countJobs(since: Date) {
+export async function countJobs(since: Date) {
   return useDb().select({ n: count() }).from(generationJobs).where(gte(generationJobs.createdAt, since)).get()?.n ?? 0
 }
 
-export function jobsByStatus(since: Date) {
+export async function jobsByStatus(since: Date) {
   return useDb().select({ status: generationJobs.status, n: count() })
     .from(generationJobs)
     .where(gte(generationJobs.createdAt, since))
@@ -91,7 +91,7 @@ export function jobsByStatus(since: Date) {
 }
 
 /** Finished jobs since a moment: their outcome, error code and model latency. */
-export function finishedJobs(since: Date) {
+export async function finishedJobs(since: Date) {
   return useDb().select({ status: generationJobs.status, errorCode: generationJobs.errorCode, latencyMs: generationJobs.latencyMs })
     .from(generationJobs)
     .where(and(gte(generationJobs.createdAt, since), inArray(generationJobs.status, ['succeeded', 'failed'])))
@@ -99,7 +99,7 @@ export function finishedJobs(since: Date) {
 }
 
 /** Credits granted (positive signup, admin and redeem changes) and spent (generation charges net of refunds). */
-export function creditTotals(since?: Date) {
+export async function creditTotals(since?: Date) {
   const row = useDb().select({
     granted: sql<number>`coalesce(sum(case when ${creditLedger.reason} in ('signup', 'admin_grant', 'redeem') and ${creditLedger.delta} > 0 then ${creditLedger.delta} else 0 end), 0)`.mapWith(Number),
     spent: sql<number>`coalesce(-sum(case when ${creditLedger.reason} in ('generation', 'refund') then ${creditLedger.delta} else 0 end), 0)`.mapWith(Number),

@@ -1,9 +1,9 @@
 import { count } from 'drizzle-orm'
-import { useDb } from '../db'
-import { users } from '../db/schema'
+import { useDb } from '#server/db'
+import { users } from '#server/db/schema'
 
 /** True when the database answers a read. */
-export function databaseReadable(): boolean {
+export async function databaseReadable(): Promise<boolean> {
   try {
     useDb().select({ n: count() }).from(users).get()
     return true

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
-import { useDb } from '../db'
-import { creations, generationJobs, users, type CreationRow, type GenerationJobRow } from '../db/schema'
-import { changeCredits } from './ledger'
+import { useDb } from '#server/db'
+import { creations, generationJobs, users, type CreationRow, type GenerationJobRow } from '#server/db/schema'
+import { applyCreditChange } from '#server/repositories/ledger'
 
 type NewJob = Pick<GenerationJobRow, 'userId' | 'kind' | 'model' | 'size' | 'cost' | 'provider'>
 type NewCreation = Omit<typeof creations.$inferInsert, 'id' | 'userId' | 'createdAt'>
@@ -13,11 +13,11 @@ class InsufficientCredits extends Error {}
  * happens when the balance covers it (decided by the UPDATE), so parallel requests cannot overspend.
  * Returns null, with nothing written, when it does not.
  */
-export function reserveJob(job: NewJob): { job: GenerationJobRow, credits: number } | null {
+export async function reserveJob(job: NewJob): Promise<{ job: GenerationJobRow, credits: number } | null> {
   try {
     return useDb().transaction((tx) => {
       const row = tx.insert(generationJobs).values({ ...job, status: 'pending' }).returning().get()
-      const credits = changeCredits({ userId: job.userId, delta: -job.cost, reason: 'generation', reference: `job:${row.id}` }, tx)
+      const credits = applyCreditChange(tx, { userId: job.userId, delta: -job.cost, reason: 'generation', reference: `job:${row.id}` })
       if (credits === null) throw new InsufficientCredits()
       return { job: row, credits }
     })
@@ -29,7 +29,7 @@ export function reserveJob(job: NewJob): { job: GenerationJobRow, credits: numbe
 }
 
 /** The creation row and the job's success, together. */
-export function completeJob(job: GenerationJobRow, creation: NewCreation, latencyMs: number): { creation: CreationRow, credits: number } {
+export async function completeJob(job: GenerationJobRow, creation: NewCreation, latencyMs: number): Promise<{ creation: CreationRow, credits: number }> {
   return useDb().transaction((tx) => {
     const row = tx.insert(creations).values({ ...creation, userId: job.userId }).returning().get()
     tx.update(generationJobs)
@@ -42,7 +42,7 @@ export function completeJob(job: GenerationJobRow, creation: NewCreation, latenc
 }
 
 /** Marks a pending job failed and refunds its cost in the same transaction; a job already finished is left alone. */
-export function failJob(job: GenerationJobRow, errorCode: string, latencyMs: number | null): number | null {
+export async function failJob(job: GenerationJobRow, errorCode: string, latencyMs: number | null): Promise<number | null> {
   return useDb().transaction((tx) => {
     const updated = tx.update(generationJobs)
       .set({ status: 'failed', errorCode, latencyMs, finishedAt: new Date() })
@@ -50,10 +50,10 @@ export function failJob(job: GenerationJobRow, errorCode: string, latencyMs: num
       .returning({ id: generationJobs.id })
       .get()
     if (!updated) return null
-    return changeCredits({ userId: job.userId, delta: job.cost, reason: 'refund', reference: `job:${job.id}` }, tx)
+    return applyCreditChange(tx, { userId: job.userId, delta: job.cost, reason: 'refund', reference: `job:${job.id}` })
   })
 }
 
-export function pendingJobs(): GenerationJobRow[] {
+export async function pendingJobs(): Promise<GenerationJobRow[]> {
   return useDb().select().from(generationJobs).where(eq(generationJobs.status, 'pending')).all()
 }

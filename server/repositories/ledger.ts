@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { useDb, type Db } from '../db'
-import { creditLedger, users, type LedgerRow } from '../db/schema'
+import { useDb, type Db } from '#server/db'
+import { creditLedger, users, type LedgerRow } from '#server/db/schema'
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
@@ -14,33 +14,35 @@ export interface CreditChange {
 }
 
 /**
- * Changes a balance and writes its ledger row in one step. The balance only changes when it stays
- * non-negative, decided by the UPDATE itself, so concurrent callers can never overspend.
- * Returns the new balance, or null when the user is missing or the balance would go below zero.
+ * Changes a balance and writes its ledger row, inside the caller's transaction. The balance only
+ * changes when it stays non-negative, decided by the UPDATE itself, so concurrent callers can never
+ * overspend. Returns the new balance, or null when the user is missing or the balance would go below zero.
  */
-export function changeCredits(change: CreditChange, tx?: Tx): number | null {
-  const run = (t: Tx) => {
-    const updated = t.update(users)
-      .set({ credits: sql`${users.credits} + ${change.delta}` })
-      .where(and(eq(users.id, change.userId), sql`${users.credits} + ${change.delta} >= 0`))
-      .returning({ credits: users.credits })
-      .get()
-    if (!updated) return null
-    t.insert(creditLedger).values({
-      userId: change.userId,
-      delta: change.delta,
-      balanceAfter: updated.credits,
-      reason: change.reason,
-      reference: change.reference ?? null,
-      actorId: change.actorId ?? null,
-      note: change.note ?? null,
-    }).run()
-    return updated.credits
-  }
-  return tx ? run(tx) : useDb().transaction(run)
+export function applyCreditChange(t: Tx, change: CreditChange): number | null {
+  const updated = t.update(users)
+    .set({ credits: sql`${users.credits} + ${change.delta}` })
+    .where(and(eq(users.id, change.userId), sql`${users.credits} + ${change.delta} >= 0`))
+    .returning({ credits: users.credits })
+    .get()
+  if (!updated) return null
+  t.insert(creditLedger).values({
+    userId: change.userId,
+    delta: change.delta,
+    balanceAfter: updated.credits,
+    reason: change.reason,
+    reference: change.reference ?? null,
+    actorId: change.actorId ?? null,
+    note: change.note ?? null,
+  }).run()
+  return updated.credits
 }
 
-export function listLedger(userId: number, limit: number, beforeId?: number) {
+/** applyCreditChange in a transaction of its own. */
+export async function changeCredits(change: CreditChange): Promise<number | null> {
+  return useDb().transaction(tx => applyCreditChange(tx, change))
+}
+
+export async function listLedger(userId: number, limit: number, beforeId?: number): Promise<LedgerRow[]> {
   return useDb().select().from(creditLedger)
     .where(and(eq(creditLedger.userId, userId), beforeId ? lt(creditLedger.id, beforeId) : undefined))
     .orderBy(desc(creditLedger.id))

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm'
-import { useDb } from '../db'
-import { redeemCodes, redeemUses, type RedeemCodeRow } from '../db/schema'
-import type { Tx } from './ledger'
+import { useDb } from '#server/db'
+import { redeemCodes, redeemUses, type RedeemCodeRow } from '#server/db/schema'
+import { applyCreditChange } from '#server/repositories/ledger'
 
 export interface NewRedeemCode {
   code: string
@@ -12,13 +12,13 @@ export interface NewRedeemCode {
 }
 
 /** Inserts the codes in one transaction; a code already taken is skipped (the caller retries with a new one). */
-export function insertRedeemCodes(codes: NewRedeemCode[]): RedeemCodeRow[] {
+export async function insertRedeemCodes(codes: NewRedeemCode[]): Promise<RedeemCodeRow[]> {
   return useDb().transaction(tx => codes
     .map(code => tx.insert(redeemCodes).values(code).onConflictDoNothing({ target: redeemCodes.code }).returning().get())
     .filter((row): row is RedeemCodeRow => row !== undefined))
 }
 
-export function listRedeemCodes(page: number, pageSize: number) {
+export async function listRedeemCodes(page: number, pageSize: number): Promise<{ items: RedeemCodeRow[], total: number }> {
   const db = useDb()
   const items = db.select().from(redeemCodes)
     .orderBy(desc(redeemCodes.id))
@@ -29,25 +29,45 @@ export function listRedeemCodes(page: number, pageSize: number) {
   return { items, total }
 }
 
-export function findRedeemCode(code: string, tx?: Tx): RedeemCodeRow | undefined {
-  return (tx ?? useDb()).select().from(redeemCodes).where(eq(redeemCodes.code, code)).get()
+export type RedeemOutcome
+  = | { ok: true, credits: number, balance: number }
+    | { ok: false, reason: 'NOT_FOUND' | 'CODE_EXPIRED' | 'CODE_ALREADY_REDEEMED' | 'CODE_USED_UP' | 'NO_USER' }
+
+class Refused extends Error {
+  constructor(readonly reason: Extract<RedeemOutcome, { ok: false }>['reason']) {
+    super(reason)
+  }
 }
 
-/** Records that a user used a code; false when they already had. */
-export function recordRedeemUse(codeId: number, userId: number, tx: Tx): boolean {
-  const row = tx.insert(redeemUses).values({ codeId, userId })
-    .onConflictDoNothing({ target: [redeemUses.codeId, redeemUses.userId] })
-    .returning({ id: redeemUses.id })
-    .get()
-  return row !== undefined
-}
-
-/** Counts one more use, only while uses remain (decided by the UPDATE itself); false when used up. */
-export function takeRedeemUse(codeId: number, tx: Tx): boolean {
-  const row = tx.update(redeemCodes)
-    .set({ uses: sql`${redeemCodes.uses} + 1` })
-    .where(and(eq(redeemCodes.id, codeId), lt(redeemCodes.uses, redeemCodes.maxUses)))
-    .returning({ id: redeemCodes.id })
-    .get()
-  return row !== undefined
+/**
+ * Adds a code's credits to a user, once per user, in one transaction: the use, the count and the
+ * balance change all happen or none does (any refusal rolls back what was written before it).
+ */
+export async function redeemForUser(code: string, userId: number, now: Date): Promise<RedeemOutcome> {
+  try {
+    return useDb().transaction((tx) => {
+      const row = tx.select().from(redeemCodes).where(eq(redeemCodes.code, code)).get()
+      if (!row) throw new Refused('NOT_FOUND')
+      if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw new Refused('CODE_EXPIRED')
+      const use = tx.insert(redeemUses).values({ codeId: row.id, userId })
+        .onConflictDoNothing({ target: [redeemUses.codeId, redeemUses.userId] })
+        .returning({ id: redeemUses.id })
+        .get()
+      if (!use) throw new Refused('CODE_ALREADY_REDEEMED')
+      // One more use, only while uses remain (decided by the UPDATE itself).
+      const taken = tx.update(redeemCodes)
+        .set({ uses: sql`${redeemCodes.uses} + 1` })
+        .where(and(eq(redeemCodes.id, row.id), lt(redeemCodes.uses, redeemCodes.maxUses)))
+        .returning({ id: redeemCodes.id })
+        .get()
+      if (!taken) throw new Refused('CODE_USED_UP')
+      const balance = applyCreditChange(tx, { userId, delta: row.credits, reason: 'redeem', reference: `code:${row.id}` })
+      if (balance === null) throw new Refused('NO_USER')
+      return { ok: true as const, credits: row.credits, balance }
+    })
+  }
+  catch (error) {
+    if (error instanceof Refused) return { ok: false, reason: error.reason }
+    throw error
+  }
 }

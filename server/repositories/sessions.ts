@@ -1,13 +1,13 @@
 import { and, eq, lt, ne, or } from 'drizzle-orm'
-import { useDb } from '../db'
-import { sessions, users, type SessionRow, type UserRow } from '../db/schema'
+import { useDb } from '#server/db'
+import { sessions, users, type SessionRow, type UserRow } from '#server/db/schema'
 
-export function createSession(session: Pick<SessionRow, 'id' | 'userId' | 'expiresAt'>, now = new Date()) {
+export async function createSession(session: Pick<SessionRow, 'id' | 'userId' | 'expiresAt'>, now = new Date()) {
   useDb().insert(sessions).values({ ...session, createdAt: now, lastSeenAt: now }).run()
 }
 
 /** The session and its user, in one read: what every signed-in request needs. */
-export function findSessionWithUser(id: string): { session: SessionRow, user: UserRow } | undefined {
+export async function findSessionWithUser(id: string): Promise<{ session: SessionRow, user: UserRow } | undefined> {
   return useDb().select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -15,21 +15,21 @@ export function findSessionWithUser(id: string): { session: SessionRow, user: Us
     .get()
 }
 
-export function touchSession(id: string, now: Date) {
+export async function touchSession(id: string, now: Date) {
   useDb().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).run()
 }
 
-export function deleteSession(id: string) {
+export async function deleteSession(id: string) {
   useDb().delete(sessions).where(eq(sessions.id, id)).run()
 }
 
 /** Ends every sign-in of a user, but the one named by `keep`. */
-export function deleteUserSessions(userId: number, keep?: string) {
+export async function deleteUserSessions(userId: number, keep?: string) {
   useDb().delete(sessions).where(keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId)).run()
 }
 
 /** Sessions past their lifetime or idle for longer than allowed. */
-export function deleteStaleSessions(now: Date, idleMs: number) {
+export async function deleteStaleSessions(now: Date, idleMs: number) {
   return useDb().delete(sessions)
     .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - idleMs))))
     .run().changes

@@ -1,18 +1,18 @@
 import { eq } from 'drizzle-orm'
-import { useDb } from '../db'
-import { users, type UserRow } from '../db/schema'
-import { changeCredits } from './ledger'
+import { useDb } from '#server/db'
+import { users, type UserRow } from '#server/db/schema'
+import { applyCreditChange } from '#server/repositories/ledger'
 
-export function findUserById(id: number): UserRow | undefined {
+export async function findUserById(id: number): Promise<UserRow | undefined> {
   return useDb().select().from(users).where(eq(users.id, id)).get()
 }
 
-export function findUserByEmail(email: string): UserRow | undefined {
+export async function findUserByEmail(email: string): Promise<UserRow | undefined> {
   return useDb().select().from(users).where(eq(users.email, email)).get()
 }
 
 /** Creates the account and its signup grant (the ledger's first row) together, or returns null if the email is taken. */
-export function createUser(input: { email: string, passwordHash: string, credits: number, role?: UserRow['role'] }): UserRow | null {
+export async function createUser(input: { email: string, passwordHash: string, credits: number, role?: UserRow['role'] }): Promise<UserRow | null> {
   const db = useDb()
   return db.transaction((tx) => {
     const user = tx.insert(users)
@@ -21,11 +21,11 @@ export function createUser(input: { email: string, passwordHash: string, credits
       .returning()
       .get()
     if (!user) return null
-    const credits = changeCredits({ userId: user.id, delta: input.credits, reason: 'signup' }, tx)!
+    const credits = applyCreditChange(tx, { userId: user.id, delta: input.credits, reason: 'signup' })!
     return { ...user, credits }
   })
 }
 
-export function updateUser(id: number, patch: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'disabled' | 'tokenVersion'>>) {
+export async function updateUser(id: number, patch: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'disabled' | 'tokenVersion'>>): Promise<UserRow | undefined> {
   return useDb().update(users).set(patch).where(eq(users.id, id)).returning().get()
 }

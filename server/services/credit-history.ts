@@ -1,9 +1,9 @@
 import type { LedgerPage } from '#shared/schemas/account'
-import { listLedger } from '../repositories/ledger'
+import { listLedger } from '#server/repositories/ledger'
 
 /** One page of a user's credit history, newest first; one extra row tells whether another page follows. */
-export function creditHistory(userId: number, limit: number, cursor?: number): LedgerPage {
-  const rows = listLedger(userId, limit + 1, cursor)
+export async function creditHistory(userId: number, limit: number, cursor?: number): Promise<LedgerPage> {
+  const rows = await listLedger(userId, limit + 1, cursor)
   const page = rows.slice(0, limit)
   return {
     items: page.map(row => ({

@@ -1,16 +1,15 @@
 import { join } from 'node:path'
-import type { GenerationKind, ModelId, Size } from '#shared/constants/catalog'
 import { modelInfo } from '#shared/constants/catalog'
 import type { GenerateResponse } from '#shared/types/api'
-import type { CreationRow, UserRow } from '../db/schema'
-import { referencedImageUrls } from '../repositories/creations'
-import { completeJob, failJob, pendingJobs, reserveJob } from '../repositories/jobs'
-import { useServerConfig } from '../utils/config'
-import { toCreation } from '../utils/dto'
-import { apiError } from '../utils/errors'
-import { ProviderError, type InputImage } from './providers/types'
-import { useImageProvider } from './providers'
-import { createLocalImageStore, imageNameFromUrl, imageUrl, removeImages, storeImage, UndecodableImageError, type ImageStore, type StoredImage } from './storage'
+import type { CreationRow, UserRow } from '#server/db/schema'
+import { referencedImageUrls } from '#server/repositories/creations'
+import { completeJob, failJob, pendingJobs, reserveJob } from '#server/repositories/jobs'
+import { useServerConfig } from '#server/utils/config'
+import { toCreation } from '#server/utils/dto'
+import { AppError } from '#server/utils/errors'
+import { ProviderError, type GenerationRequest } from '#server/services/providers/types'
+import { useImageProvider } from '#server/services/providers'
+import { createLocalImageStore, imageNameFromUrl, imageUrl, removeImages, storeImage, UndecodableImageError, type ImageStore, type StoredImage } from '#server/services/storage'
 
 let images: { dir: string, store: ImageStore } | undefined
 
@@ -18,14 +17,6 @@ export function useImages(): ImageStore {
   const dir = join(useServerConfig().dataDir, 'images')
   if (images?.dir !== dir) images = { dir, store: createLocalImageStore(dir) }
   return images.store
-}
-
-export interface GenerationRequest {
-  kind: GenerationKind
-  prompt: string
-  model: ModelId
-  size: Size
-  images?: InputImage[]
 }
 
 function failureCode(error: unknown) {
@@ -44,18 +35,18 @@ export async function generate(user: UserRow, request: GenerationRequest): Promi
   const provider = useImageProvider(config)
   const { cost } = modelInfo(request.model)
 
-  const reserved = reserveJob({ userId: user.id, kind: request.kind, model: request.model, size: request.size, cost, provider: provider.name })
-  if (!reserved) throw apiError('INSUFFICIENT_CREDITS', undefined, { required: cost, credits: user.credits })
+  const reserved = await reserveJob({ userId: user.id, kind: request.kind, model: request.model, size: request.size, cost, provider: provider.name })
+  if (!reserved) throw new AppError('INSUFFICIENT_CREDITS', undefined, { required: cost, credits: user.credits })
   const { job } = reserved
 
   const started = performance.now()
   let latencyMs: number | null = null
   let stored: StoredImage | undefined
   try {
-    const data = await provider.generate({ prompt: request.prompt, model: request.model, size: request.size, images: request.images })
+    const data = await provider.generate(request)
     latencyMs = Math.round(performance.now() - started)
     stored = await storeImage(useImages(), data)
-    const { creation, credits } = completeJob(job, {
+    const { creation, credits } = await completeJob(job, {
       prompt: request.prompt,
       imageUrl: imageUrl(stored.image),
       thumbnailUrl: imageUrl(stored.thumbnail),
@@ -71,24 +62,24 @@ export async function generate(user: UserRow, request: GenerationRequest): Promi
     const code = failureCode(error)
     latencyMs ??= Math.round(performance.now() - started)
     if (stored) await removeImages(useImages(), [stored.image, stored.thumbnail])
-    failJob(job, code, latencyMs)
+    await failJob(job, code, latencyMs)
     console.warn(JSON.stringify({ level: 'warn', event: 'generation_failed', jobId: job.id, userId: user.id, provider: provider.name, code, latencyMs, reason: error instanceof Error ? error.message : String(error) }))
     if (code === 'INTERNAL_ERROR') throw error
-    throw apiError(code)
+    throw new AppError(code)
   }
 }
 
 /** At start-up: a job still pending is from a crash. Fail it and give the credits back. */
-export function recoverInterruptedJobs() {
-  const jobs = pendingJobs()
-  for (const job of jobs) failJob(job, 'INTERRUPTED', null)
+export async function recoverInterruptedJobs() {
+  const jobs = await pendingJobs()
+  for (const job of jobs) await failJob(job, 'INTERRUPTED', null)
   return jobs.length
 }
 
 /** At start-up (nothing is being generated yet): remove image files no creation points to. */
 export async function removeOrphanImages() {
   const store = useImages()
-  const referenced = new Set([...referencedImageUrls()].map(imageNameFromUrl))
+  const referenced = new Set([...(await referencedImageUrls())].map(imageNameFromUrl))
   const orphans = (await store.list()).filter(name => !referenced.has(name))
   await removeImages(store, orphans)
   return orphans.length

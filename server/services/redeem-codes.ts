@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import type { CreateCodesInput, PageQuery } from '../../shared/schemas/admin'
-import type { RedeemCode } from '../../shared/types/admin'
-import { useDb } from '../db'
-import type { RedeemCodeRow } from '../db/schema'
-import { changeCredits } from '../repositories/ledger'
-import { findRedeemCode, insertRedeemCodes, listRedeemCodes, recordRedeemUse, takeRedeemUse } from '../repositories/redeem-codes'
-import { apiError } from '../utils/errors'
+import type { CreateCodesInput, PageQuery } from '#shared/schemas/admin'
+import type { RedeemCode } from '#shared/types/admin'
+import type { RedeemCodeRow } from '#server/db/schema'
+import { insertRedeemCodes, listRedeemCodes, redeemForUser } from '#server/repositories/redeem-codes'
+import { AppError } from '#server/utils/errors'
 
 // 32 symbols without 0/O and 1/I: 5 random bits each, 80 bits for a 16-symbol code.
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'
@@ -43,38 +41,30 @@ export function toRedeemCode(row: RedeemCodeRow, now = new Date()): RedeemCode {
   }
 }
 
-export function createCodes(input: CreateCodesInput, createdBy: number): RedeemCode[] {
+export async function createCodes(input: CreateCodesInput, createdBy: number): Promise<RedeemCode[]> {
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
   const created: RedeemCodeRow[] = []
   // A collision among 2^80 codes is practically impossible; should one happen, that code is drawn again.
   for (let attempt = 0; created.length < input.count && attempt < 5; attempt++) {
     const fresh = Array.from({ length: input.count - created.length }, () => ({ code: generateCode(), credits: input.credits, maxUses: input.maxUses, expiresAt, createdBy }))
-    created.push(...insertRedeemCodes(fresh))
+    created.push(...await insertRedeemCodes(fresh))
   }
   return created.map(row => toRedeemCode(row))
 }
 
-export function listCodes(query: PageQuery) {
-  const { items, total } = listRedeemCodes(query.page, query.pageSize)
+export async function listCodes(query: PageQuery) {
+  const { items, total } = await listRedeemCodes(query.page, query.pageSize)
   const now = new Date()
   return { items: items.map(row => toRedeemCode(row, now)), total }
 }
 
-/**
- * Adds a code's credits to a user, once per user, in one transaction: the use, the count and the
- * balance change all happen or none does. Returns the credits added and the new balance.
- */
-export function redeemCode(input: string, userId: number, now = new Date()): { credits: number, balance: number } {
+/** Adds a code's credits to a user, once per user. Returns the credits added and the new balance. */
+export async function redeemCode(input: string, userId: number, now = new Date()): Promise<{ credits: number, balance: number }> {
   const code = normalizeCode(input)
-  if (!code) throw apiError('NOT_FOUND', 'No such code.')
-  return useDb().transaction((tx) => {
-    const row = findRedeemCode(code, tx)
-    if (!row) throw apiError('NOT_FOUND', 'No such code.')
-    if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw apiError('CODE_EXPIRED')
-    if (!recordRedeemUse(row.id, userId, tx)) throw apiError('CODE_ALREADY_REDEEMED')
-    if (!takeRedeemUse(row.id, tx)) throw apiError('CODE_USED_UP')
-    const balance = changeCredits({ userId, delta: row.credits, reason: 'redeem', reference: `code:${row.id}` }, tx)
-    if (balance === null) throw apiError('NOT_FOUND', 'No such user.')
-    return { credits: row.credits, balance }
-  })
+  if (!code) throw new AppError('NOT_FOUND', 'No such code.')
+  const outcome = await redeemForUser(code, userId, now)
+  if (outcome.ok) return { credits: outcome.credits, balance: outcome.balance }
+  if (outcome.reason === 'NOT_FOUND') throw new AppError('NOT_FOUND', 'No such code.')
+  if (outcome.reason === 'NO_USER') throw new AppError('NOT_FOUND', 'No such user.')
+  throw new AppError(outcome.reason)
 }

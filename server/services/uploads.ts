@@ -1,7 +1,7 @@
 import { MAX_INPUT_IMAGE_PIXELS } from '#shared/constants/catalog'
 import sharp, { type Metadata } from 'sharp'
-import { apiError } from '../utils/errors'
-import type { InputImage } from './providers/types'
+import { AppError } from '#server/utils/errors'
+import type { InputImage } from '#server/services/providers/types'
 
 const LONG_SIDE = 2048
 
@@ -20,16 +20,16 @@ export function sniffImageType(data: Buffer): InputImage['mime'] | null {
  */
 export async function normaliseInputImage(input: Buffer | string, index: number, head?: Buffer): Promise<InputImage> {
   const mime = sniffImageType(head ?? (input as Buffer))
-  if (!mime) throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Images must be PNG, JPEG or WebP.', { image: index })
+  if (!mime) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Images must be PNG, JPEG or WebP.', { image: index })
   let meta: Metadata
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata()
   }
   catch {
-    throw apiError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
   }
   if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_INPUT_IMAGE_PIXELS) {
-    throw apiError('PAYLOAD_TOO_LARGE', 'Images can have at most 40 megapixels.', { image: index })
+    throw new AppError('PAYLOAD_TOO_LARGE', 'Images can have at most 40 megapixels.', { image: index })
   }
   try {
     const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_IMAGE_PIXELS, sequentialRead: true })
@@ -40,6 +40,6 @@ export async function normaliseInputImage(input: Buffer | string, index: number,
       : { data: await pipeline.jpeg({ quality: 92 }).toBuffer(), mime: 'image/jpeg', filename: `input-${index + 1}.jpg` }
   }
   catch {
-    throw apiError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be read.', { image: index })
   }
 }

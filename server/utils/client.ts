@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import proxyAddr from 'proxy-addr'
-import { useServerConfig } from './config'
+import { useServerConfig } from '#server/utils/config'
 
 let trust: ((address: string, hop: number) => boolean) | undefined
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { CONFIG_DEFAULTS } from '../config/defaults'
+import { CONFIG_DEFAULTS } from '#server/config/defaults'
 
 export interface RateLimit { points: number, windowMs: number }
 

@@ -1,5 +1,5 @@
 import type { Creation, User } from '#shared/types/api'
-import type { CreationRow, UserRow } from '../db/schema'
+import type { CreationRow, UserRow } from '#server/db/schema'
 
 export function toUser(row: UserRow): User {
   return {

@@ -1,27 +1,4 @@
 import type { ApiErrorCode } from '#shared/types/api'
-import { createError } from 'h3'
-
-export const ERROR_STATUS: Record<ApiErrorCode, number> = {
-  VALIDATION_ERROR: 400,
-  UNAUTHORIZED: 401,
-  INVALID_CREDENTIALS: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  INSUFFICIENT_CREDITS: 402,
-  EMAIL_TAKEN: 409,
-  CODE_ALREADY_REDEEMED: 409,
-  CODE_USED_UP: 409,
-  CODE_EXPIRED: 410,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  CONTENT_REJECTED: 422,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  UPSTREAM_ERROR: 502,
-  SERVICE_UNAVAILABLE: 503,
-  UPSTREAM_TIMEOUT: 504,
-}
 
 export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
   VALIDATION_ERROR: 'The request is not valid.',
@@ -45,26 +22,14 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
   UPSTREAM_TIMEOUT: 'The image service did not answer in time.',
 }
 
-/** The one way handlers fail: `throw apiError('EMAIL_TAKEN')`. The error handler renders the body. */
-export function apiError(code: ApiErrorCode, message?: string, details?: Record<string, unknown>) {
-  return createError({
-    statusCode: ERROR_STATUS[code],
-    message: message ?? ERROR_MESSAGES[code],
-    data: { code, details },
-  })
-}
-
-export function codeForStatus(status: number): ApiErrorCode {
-  const byStatus: Record<number, ApiErrorCode> = {
-    400: 'VALIDATION_ERROR',
-    401: 'UNAUTHORIZED',
-    403: 'FORBIDDEN',
-    404: 'NOT_FOUND',
-    405: 'METHOD_NOT_ALLOWED',
-    413: 'PAYLOAD_TOO_LARGE',
-    415: 'UNSUPPORTED_MEDIA_TYPE',
-    429: 'RATE_LIMITED',
-    503: 'SERVICE_UNAVAILABLE',
+/**
+ * The one way the app fails on purpose, wherever it runs: `throw new AppError('EMAIL_TAKEN')`. It
+ * knows nothing of HTTP; server/error.ts turns it into a status and the API's error body, and the
+ * command line prints its code and message.
+ */
+export class AppError extends Error {
+  constructor(readonly code: ApiErrorCode, message?: string, readonly details?: Record<string, unknown>) {
+    super(message ?? ERROR_MESSAGES[code])
+    this.name = 'AppError'
   }
-  return byStatus[status] ?? (status >= 400 && status < 500 ? 'VALIDATION_ERROR' : 'INTERNAL_ERROR')
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { H3Event } from 'h3'
-import { apiError } from './errors'
-import { closeAfterResponse } from './request'
+import { AppError } from '#server/utils/errors'
+import { closeAfterResponse } from '#server/utils/request'
 
 export interface MultipartLimits {
   /** Field names that may carry files; a file under any other name is refused. */
@@ -56,7 +56,7 @@ export async function readMultipartForm(event: H3Event, limits: MultipartLimits)
     })
   }
   catch {
-    throw apiError('UNSUPPORTED_MEDIA_TYPE', 'Send this request as multipart/form-data with a boundary.')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send this request as multipart/form-data with a boundary.')
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'nano-banana-upload-'))
@@ -86,13 +86,13 @@ export async function readMultipartForm(event: H3Event, limits: MultipartLimits)
 
     function count(chunk: Buffer) {
       wire += chunk.length
-      if (wire > limits.maxBytes) fail(apiError('PAYLOAD_TOO_LARGE', `The upload can be at most ${Math.round(limits.maxBytes / 1024 / 1024)} MB in all.`))
+      if (wire > limits.maxBytes) fail(new AppError('PAYLOAD_TOO_LARGE', `The upload can be at most ${Math.round(limits.maxBytes / 1024 / 1024)} MB in all.`))
     }
 
     parser.on('file', (field, stream, info) => {
       if (!limits.fileFields.includes(field)) {
         stream.resume()
-        fail(apiError('VALIDATION_ERROR', `Unexpected file field "${field}".`, { fields: { [field]: ['Unexpected file.'] } }))
+        fail(new AppError('VALIDATION_ERROR', `Unexpected file field "${field}".`, { fields: { [field]: ['Unexpected file.'] } }))
         return
       }
       const index = files.length
@@ -100,17 +100,17 @@ export async function readMultipartForm(event: H3Event, limits: MultipartLimits)
       files.push(file)
       streams.push(stream)
       stream.on('data', (chunk: Buffer) => (file.size += chunk.length))
-      stream.on('limit', () => fail(apiError('PAYLOAD_TOO_LARGE', `Each image can be at most ${Math.round(limits.maxFileBytes / 1024 / 1024)} MB.`, { image: index, filename: info.filename })))
+      stream.on('limit', () => fail(new AppError('PAYLOAD_TOO_LARGE', `Each image can be at most ${Math.round(limits.maxFileBytes / 1024 / 1024)} MB.`, { image: index, filename: info.filename })))
       writes.push(pipeline(stream, createWriteStream(file.path)).catch(fail))
     })
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(apiError('PAYLOAD_TOO_LARGE', `The field "${name}" is too long.`, { fields: { [name]: ['Too long.'] } }))
+      if (info.valueTruncated) fail(new AppError('PAYLOAD_TOO_LARGE', `The field "${name}" is too long.`, { fields: { [name]: ['Too long.'] } }))
       else if (!(name in fields)) fields[name] = value
     })
-    parser.on('filesLimit', () => fail(apiError('VALIDATION_ERROR', `At most ${limits.maxFiles} images.`, { fields: { image: [`At most ${limits.maxFiles} images.`] } })))
-    parser.on('fieldsLimit', () => fail(apiError('VALIDATION_ERROR', 'The form has too many fields.')))
-    parser.on('partsLimit', () => fail(apiError('VALIDATION_ERROR', 'The form has too many parts.')))
-    parser.on('error', () => fail(apiError('VALIDATION_ERROR', 'The form could not be read.')))
+    parser.on('filesLimit', () => fail(new AppError('VALIDATION_ERROR', `At most ${limits.maxFiles} images.`, { fields: { image: [`At most ${limits.maxFiles} images.`] } })))
+    parser.on('fieldsLimit', () => fail(new AppError('VALIDATION_ERROR', 'The form has too many fields.')))
+    parser.on('partsLimit', () => fail(new AppError('VALIDATION_ERROR', 'The form has too many parts.')))
+    parser.on('error', () => fail(new AppError('VALIDATION_ERROR', 'The form could not be read.')))
     parser.on('close', () => {
       void Promise.all(writes).then(() => {
         if (settled) return
@@ -119,7 +119,7 @@ export async function readMultipartForm(event: H3Event, limits: MultipartLimits)
         resolve({ fields, files, cleanup })
       })
     })
-    req.on('aborted', () => fail(apiError('VALIDATION_ERROR', 'The upload was cut off.')))
+    req.on('aborted', () => fail(new AppError('VALIDATION_ERROR', 'The upload was cut off.')))
     req.on('data', count)
     req.pipe(parser)
   })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import argon2 from 'argon2'
-import { apiError } from './errors'
+import { AppError } from '#server/utils/errors'
 
 export function hashPassword(password: string) {
   return argon2.hash(password, { type: argon2.argon2id })
@@ -39,6 +39,6 @@ export async function isCommonPassword(password: string) {
 /** A password from the lists attackers try first is refused, with the reason, as a field error. */
 export async function assertUncommonPassword(password: string, field: string) {
   if (await isCommonPassword(password)) {
-    throw apiError('VALIDATION_ERROR', 'This password is one of the most common ones. Choose another.', { fields: { [field]: ['This password is too common.'] }, reason: 'COMMON_PASSWORD' })
+    throw new AppError('VALIDATION_ERROR', 'This password is one of the most common ones. Choose another.', { fields: { [field]: ['This password is too common.'] }, reason: 'COMMON_PASSWORD' })
   }
 }

@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
-import { useServerConfig, type ServerConfig } from './config'
-import { apiError } from './errors'
+import { useServerConfig, type ServerConfig } from '#server/utils/config'
+import { AppError } from '#server/utils/errors'
 
 type LimitName = keyof ServerConfig['rateLimits']
 
@@ -21,7 +21,7 @@ function limiter(name: LimitName): RateLimiterAbstract {
 }
 
 function rateLimited(msBeforeNext: number, message?: string) {
-  return apiError('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
+  return new AppError('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
 }
 
 /** Throws 429 RATE_LIMITED (with Retry-After) when `key` has used up its allowance; counts nothing. */

@@ -1,15 +1,10 @@
+import type { ModelInfo } from '../types/api'
+
 export const MODEL_IDS = ['nano-banana', 'nano-banana-hd'] as const
 export type ModelId = (typeof MODEL_IDS)[number]
 
-export interface ModelInfo {
-  id: ModelId
-  label: string
-  cost: number
-  supportsImageInput: boolean
-}
-
 /** The models people can pick, what each costs in credits, and whether it takes input images. */
-export const MODELS: readonly ModelInfo[] = [
+export const MODELS: readonly (ModelInfo & { id: ModelId })[] = [
   { id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true },
   { id: 'nano-banana-hd', label: 'Nano Banana HD', cost: 2, supportsImageInput: true },
 ]

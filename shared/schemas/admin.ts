@@ -1,5 +1,6 @@
 import { z } from './zod'
 import { USER_ROLES } from '../types/api'
+import { whole, wholeParam } from './common'
 
 export const CREDIT_AMOUNT_LIMIT = 100_000
 export const REASON_MAX_LENGTH = 200
@@ -8,10 +9,6 @@ export const USER_SORTS = ['createdAt', 'credits', 'email', 'lastActiveAt'] as c
 export type UserSort = (typeof USER_SORTS)[number]
 export const SORT_ORDERS = ['asc', 'desc'] as const
 export type SortOrder = (typeof SORT_ORDERS)[number]
-
-const whole = (min: number, max: number) => z.number().int().min(min).max(max)
-/** A query or route value: digits only, then a bounded integer. */
-const wholeParam = (min: number, max: number) => z.string().trim().regex(/^\d{1,9}$/).transform(Number).pipe(whole(min, max))
 
 export const CreditAmountSchema = whole(-CREDIT_AMOUNT_LIMIT, CREDIT_AMOUNT_LIMIT).refine(n => n !== 0, 'Must not be zero')
 export const CreditReasonSchema = z.string().trim().max(REASON_MAX_LENGTH)
@@ -35,8 +32,6 @@ export const UsersQuerySchema = z.object({
   order: z.enum(SORT_ORDERS).default('desc'),
 })
 export type UsersQuery = z.infer<typeof UsersQuerySchema>
-
-export const IdParamsSchema = z.object({ id: wholeParam(1, Number.MAX_SAFE_INTEGER) })
 
 export const PatchUserSchema = z.object({
   role: z.enum(USER_ROLES).optional(),

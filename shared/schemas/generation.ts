@@ -18,7 +18,3 @@ export const CursorQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
   cursor: z.string().regex(/^[1-9]\d{0,15}$/).optional(),
 })
-
-export const IdParamSchema = z.object({
-  id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-})

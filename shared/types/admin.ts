@@ -1,3 +1,4 @@
+import type { CreditReason } from '../schemas/account'
 import type { Creation, User } from './api'
 
 /** A user as the admin area sees it. `lastActiveAt`: the latest of their ledger rows, creations and generation jobs (sign-up at the least). */
@@ -16,7 +17,7 @@ export interface AdminLedgerEntry {
   id: number
   delta: number
   balanceAfter: number
-  reason: 'signup' | 'generation' | 'refund' | 'admin_grant' | 'redeem'
+  reason: CreditReason
   reference: string | null
   actorId: number | null
   actorEmail: string | null

@@ -10,11 +10,6 @@ export interface User {
   createdAt: string
 }
 
-export interface LoginResponse {
-  token: string
-  user: User
-}
-
 export const API_ERROR_CODES = [
   'VALIDATION_ERROR',
   'UNAUTHORIZED',
@@ -73,8 +68,17 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/** A model people can pick, as the API lists it. */
+export interface ModelInfo {
+  id: string
+  label: string
+  /** Credits one picture costs. */
+  cost: number
+  supportsImageInput: boolean
+}
+
 export interface ModelsResponse {
-  models: { id: string, label: string, cost: number, supportsImageInput: boolean }[]
+  models: ModelInfo[]
   sizes: string[]
   provider: 'openai' | 'demo'
 }

@@ -1,5 +1,5 @@
-import { adminStats } from '../../services/admin'
-import { requireAdmin } from '../../utils/auth'
+import { adminStats } from '#server/services/admin'
+import { requireAdmin } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   await requireAdmin(event)

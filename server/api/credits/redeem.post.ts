@@ -1,9 +1,9 @@
 import { RedeemSchema } from '#shared/schemas/admin'
 import type { RedeemResult } from '#shared/types/admin'
-import { redeemCode } from '../../services/redeem-codes'
-import { requireUser } from '../../utils/auth'
-import { toUser } from '../../utils/dto'
-import { limitFailures } from '../../utils/rate-limit'
+import { redeemCode } from '#server/services/redeem-codes'
+import { requireUser } from '#server/utils/auth'
+import { toUser } from '#server/utils/dto'
+import { limitFailures } from '#server/utils/rate-limit'
 
 // Ten failed codes per account in 15 minutes, then a pause: 2^80 codes cannot be guessed at that pace.
 export default defineEventHandler(async (event): Promise<RedeemResult> => {

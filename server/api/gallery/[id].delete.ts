@@ -1,16 +1,11 @@
-import { IdParamSchema } from '#shared/schemas/generation'
-import { deleteOwnedCreation } from '../../repositories/creations'
-import { deleteCreationFiles } from '../../services/generation'
-import { requireUser } from '../../utils/auth'
-import { apiError } from '../../utils/errors'
+import { IdParamSchema } from '#shared/schemas/common'
+import { deleteOwnCreation } from '#server/services/gallery'
+import { requireUser } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   const { id } = await getValidatedRouterParams(event, IdParamSchema.parse)
-  // The row goes first, so no row ever points to a missing file.
-  const row = deleteOwnedCreation(id, user.id)
-  if (!row) throw apiError('NOT_FOUND')
-  await deleteCreationFiles(row)
+  await deleteOwnCreation(user.id, id)
   setResponseStatus(event, 204)
   return null
 })

@@ -1,11 +1,11 @@
 import { MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES } from '#shared/constants/catalog'
 import { ImageToImageFieldsSchema } from '#shared/schemas/generation'
-import { generate } from '../../services/generation'
-import { normaliseInputImage } from '../../services/uploads'
-import { requireUser } from '../../utils/auth'
-import { apiError } from '../../utils/errors'
-import { fileHead, readMultipartForm } from '../../utils/multipart'
-import { consumeLimit } from '../../utils/rate-limit'
+import { generate } from '#server/services/generation'
+import { normaliseInputImage } from '#server/services/uploads'
+import { requireUser } from '#server/utils/auth'
+import { AppError } from '#server/utils/errors'
+import { fileHead, readMultipartForm } from '#server/utils/multipart'
+import { consumeLimit } from '#server/utils/rate-limit'
 
 // Three images of 10 MB plus the form's own bytes.
 const MAX_FORM_BYTES = 32 * 1024 * 1024
@@ -21,7 +21,7 @@ export default defineEventHandler(async (event) => {
       for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message)
     }
     if (!form.files.length) fieldErrors.image = ['At least one image is required.']
-    if (!parsed.success || Object.keys(fieldErrors).length) throw apiError('VALIDATION_ERROR', undefined, { fields: fieldErrors })
+    if (!parsed.success || Object.keys(fieldErrors).length) throw new AppError('VALIDATION_ERROR', undefined, { fields: fieldErrors })
 
     const images = []
     for (const [index, file] of form.files.entries()) images.push(await normaliseInputImage(file.path, index, await fileHead(file.path)))

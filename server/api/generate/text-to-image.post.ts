@@ -1,7 +1,7 @@
 import { TextToImageSchema } from '#shared/schemas/generation'
-import { generate } from '../../services/generation'
-import { requireUser } from '../../utils/auth'
-import { consumeLimit } from '../../utils/rate-limit'
+import { generate } from '#server/services/generation'
+import { requireUser } from '#server/utils/auth'
+import { consumeLimit } from '#server/utils/rate-limit'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

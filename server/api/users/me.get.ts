@@ -1,5 +1,5 @@
-import { requireUser } from '../../utils/auth'
-import { toUser } from '../../utils/dto'
+import { requireUser } from '#server/utils/auth'
+import { toUser } from '#server/utils/dto'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { dimensionsFor } from '#shared/constants/catalog'
 import sharp from 'sharp'
-import type { GenerateRequest, ImageProvider } from './types'
+import type { GenerationRequest, ImageProvider } from '#server/services/providers/types'
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, c => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '\'': '&apos;', '"': '&quot;' })[c]!)
 
@@ -48,7 +48,7 @@ function artwork(width: number, height: number, seed: Buffer) {
 export function createDemoProvider(delayMs = 1000): ImageProvider {
   return {
     name: 'demo',
-    async generate(request: GenerateRequest) {
+    async generate(request: GenerationRequest) {
       const started = Date.now()
       const { width, height } = dimensionsFor(request.size, 1024)
       const seed = createHash('sha256').update(`${request.model}\n${request.prompt}`).digest()

@@ -1,9 +1,9 @@
-import type { ServerConfig } from '../../utils/config'
-import { createDemoProvider } from './demo'
-import { createOpenAiProvider } from './openai'
-import type { ImageProvider } from './types'
+import type { ServerConfig } from '#server/utils/config'
+import { createDemoProvider } from '#server/services/providers/demo'
+import { createOpenAiProvider } from '#server/services/providers/openai'
+import type { ImageProvider } from '#server/services/providers/types'
 
-export type { ImageProvider } from './types'
+export type { ImageProvider } from '#server/services/providers/types'
 
 /** `auto`: the real API when a key is set, else the built-in demo. */
 export function providerName(config: ServerConfig): ImageProvider['name'] {

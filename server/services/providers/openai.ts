@@ -1,5 +1,5 @@
 import type { Size } from '#shared/constants/catalog'
-import { ProviderError, type GenerateRequest, type ImageProvider } from './types'
+import { ProviderError, type GenerationRequest, type ImageProvider } from '#server/services/providers/types'
 
 export interface OpenAiProviderOptions {
   baseUrl: string
@@ -96,7 +96,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
 
   return {
     name: 'openai',
-    async generate(request: GenerateRequest) {
+    async generate(request: GenerationRequest) {
       const signal = AbortSignal.timeout(options.timeoutMs)
       let answer: UpstreamImages
       if (request.images?.length) {

@@ -1,4 +1,4 @@
-import type { ModelId, Size } from '#shared/constants/catalog'
+import type { GenerationKind, ModelId, Size } from '#shared/constants/catalog'
 
 export interface InputImage {
   data: Buffer
@@ -6,18 +6,20 @@ export interface InputImage {
   filename: string
 }
 
-export interface GenerateRequest {
+/** One picture to make: what the user asked for, as the generation service and the providers see it. */
+export interface GenerationRequest {
+  kind: GenerationKind
   prompt: string
   model: ModelId
   size: Size
-  /** Image-to-image when present. */
+  /** The reference images of an image-to-image request. */
   images?: InputImage[]
 }
 
 /** One way to reach an image model. Implementations return the image bytes, already downloaded. */
 export interface ImageProvider {
   readonly name: 'openai' | 'demo'
-  generate: (request: GenerateRequest) => Promise<Buffer>
+  generate: (request: GenerationRequest) => Promise<Buffer>
 }
 
 export type ProviderErrorCode = 'CONTENT_REJECTED' | 'RATE_LIMITED' | 'UPSTREAM_ERROR' | 'UPSTREAM_TIMEOUT'

@@ -1,6 +1,6 @@
 import { PageQuerySchema } from '#shared/schemas/admin'
-import { listCodes } from '../../../services/redeem-codes'
-import { requireAdmin } from '../../../utils/auth'
+import { listCodes } from '#server/services/redeem-codes'
+import { requireAdmin } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   await requireAdmin(event)

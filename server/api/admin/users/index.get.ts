@@ -1,6 +1,6 @@
 import { UsersQuerySchema } from '#shared/schemas/admin'
-import { listUsers } from '../../../services/admin'
-import { requireAdmin } from '../../../utils/auth'
+import { listUsers } from '#server/services/admin'
+import { requireAdmin } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   await requireAdmin(event)

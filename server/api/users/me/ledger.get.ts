@@ -1,6 +1,6 @@
 import { LedgerQuerySchema } from '#shared/schemas/account'
-import { creditHistory } from '../../../services/credit-history'
-import { requireUser } from '../../../utils/auth'
+import { creditHistory } from '#server/services/credit-history'
+import { requireUser } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

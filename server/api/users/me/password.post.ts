@@ -1,7 +1,7 @@
 import { ChangePasswordSchema } from '#shared/schemas/account'
-import { changePassword } from '../../../services/password-change'
-import { authenticate, requireUser, setSessionCookie } from '../../../utils/auth'
-import { limitFailures } from '../../../utils/rate-limit'
+import { changePassword } from '#server/services/password-change'
+import { authenticate, requireUser, setSessionCookie } from '#server/utils/auth'
+import { limitFailures } from '#server/utils/rate-limit'
 
 // A stolen session must not be able to guess the current password at leisure.
 export default defineEventHandler(async (event) => {

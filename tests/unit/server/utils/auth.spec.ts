@@ -2,7 +2,7 @@ import { SignJWT, UnsecuredJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteSession } from '../../../../server/repositories/sessions'
 import { createUser, updateUser } from '../../../../server/repositories/users'
-import { sessionFromToken, setJwtSecret, startSession } from '../../../../server/utils/auth'
+import { sessionFromToken, setJwtSecret, startSession } from '../../../../server/services/sessions'
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from '../../../../server/utils/password'
 import { useTempDatabase } from '../db'
 
@@ -44,7 +44,7 @@ describe('tokens', () => {
   const key = new TextEncoder().encode(SECRET)
 
   it('round-trips a session token to its user, with the absolute lifetime as exp', async () => {
-    const user = createUser({ email: 'tok@example.com', passwordHash: 'h', credits: 1 })!
+    const user = await createUser({ email: 'tok@example.com', passwordHash: 'h', credits: 1 })!
     const { token, expiresAt } = await startSession(user)
     expect(await userId(token)).toBe(user.id)
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number, iat: number, sid: string }
@@ -54,7 +54,7 @@ describe('tokens', () => {
   })
 
   it('ends a session that is deleted (logout) or idle for longer than allowed, and moves the idle limit on with use', async () => {
-    const user = createUser({ email: 'idle@example.com', passwordHash: 'h', credits: 1 })!
+    const user = await createUser({ email: 'idle@example.com', passwordHash: 'h', credits: 1 })!
     const started = Date.now()
     const at = (minutes: number) => new Date(started + minutes * 60_000)
     const { token } = await startSession(user)
@@ -65,12 +65,12 @@ describe('tokens', () => {
 
     const other = await startSession(user)
     const sid = JSON.parse(Buffer.from(other.token.split('.')[1]!, 'base64url').toString()).sid as string
-    deleteSession(sid)
+    await deleteSession(sid)
     expect(await userId(other.token)).toBeUndefined()
   })
 
   it('rejects expired, foreign, unsigned, non-numeric and stale tokens', async () => {
-    const user = createUser({ email: 'bad@example.com', passwordHash: 'h', credits: 1 })!
+    const user = await createUser({ email: 'bad@example.com', passwordHash: 'h', credits: 1 })!
     const sub = String(user.id)
     const now = Math.floor(Date.now() / 1000)
     const tokens = {
@@ -90,13 +90,13 @@ describe('tokens', () => {
   })
 
   it('stops accepting a token once the user is disabled or their token version moves on', async () => {
-    const user = createUser({ email: 'ver@example.com', passwordHash: 'h', credits: 1 })!
+    const user = await createUser({ email: 'ver@example.com', passwordHash: 'h', credits: 1 })!
     const { token } = await startSession(user)
-    updateUser(user.id, { tokenVersion: 1 })
+    await updateUser(user.id, { tokenVersion: 1 })
     expect(await sessionFromToken(token)).toBeNull()
     const fresh = await startSession({ id: user.id, tokenVersion: 1 })
     expect(await sessionFromToken(fresh.token)).not.toBeNull()
-    updateUser(user.id, { disabled: true })
+    await updateUser(user.id, { disabled: true })
     expect(await sessionFromToken(fresh.token)).toBeNull()
   })
 })

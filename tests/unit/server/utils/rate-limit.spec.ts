@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../../../server/utils/errors'
 import { assertWithinLimit, consumeLimit, limitFailures } from '../../../../server/utils/rate-limit'
 import { useTempDatabase } from '../db'
 
@@ -14,8 +15,8 @@ async function status(run: () => Promise<unknown>) {
     return { code: 'OK' }
   }
   catch (error) {
-    const data = (error as { data?: { code?: string, details?: { retryAfter?: number } } }).data
-    return { code: data?.code ?? String(error), retryAfter: data?.details?.retryAfter }
+    if (!(error instanceof AppError)) return { code: String(error) }
+    return { code: error.code, retryAfter: error.details?.retryAfter }
   }
 }
 

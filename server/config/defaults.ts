@@ -36,5 +36,3 @@ export const CONFIG_DEFAULTS = {
   /** Generation requests per user. */
   rateLimitGenerate: '30/1m',
 }
-
-export type ConfigDefaults = typeof CONFIG_DEFAULTS

@@ -18,7 +18,7 @@ const RECENT_CREATIONS = 24
 // Failures that are the model service's fault, not the user's or ours.
 const UPSTREAM_ERROR_CODES = new Set(['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'RATE_LIMITED', 'CONTENT_REJECTED'])
 
-export function toAdminUser(row: UserWithActivity): AdminUser {
+function toAdminUser(row: UserWithActivity): AdminUser {
   return { ...toUser(row), disabled: row.disabled, creationsCount: row.creationsCount, lastActiveAt: row.lastActiveAt.toISOString() }
 }
 

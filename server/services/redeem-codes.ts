@@ -26,7 +26,7 @@ export function normalizeCode(input: string): string | null {
   return BODY.test(body) ? format(body) : null
 }
 
-export function toRedeemCode(row: RedeemCodeRow, now = new Date()): RedeemCode {
+function toRedeemCode(row: RedeemCodeRow, now = new Date()): RedeemCode {
   const expired = row.expiresAt !== null && row.expiresAt.getTime() <= now.getTime()
   return {
     id: row.id,

@@ -15,7 +15,7 @@ export interface Authenticated {
   via: 'bearer' | 'cookie'
 }
 
-export function bearerToken(event: H3Event) {
+function bearerToken(event: H3Event) {
   const header = getHeader(event, 'authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim())
   return match?.[1]
@@ -57,7 +57,7 @@ export function setSessionCookie(event: H3Event, token: string, expiresAt: Date)
   })
 }
 
-export function clearSessionCookie(event: H3Event) {
+function clearSessionCookie(event: H3Event) {
   deleteCookie(event, SESSION_COOKIE, { httpOnly: true, secure: useServerConfig().cookieSecure, sameSite: 'lax', path: '/' })
 }
 

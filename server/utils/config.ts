@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { CONFIG_DEFAULTS } from '#server/config/defaults'
 
-export interface RateLimit { points: number, windowMs: number }
+interface RateLimit { points: number, windowMs: number }
 
 export interface ServerConfig {
   dataDir: string
@@ -38,7 +38,7 @@ function whole(value: unknown, fallback: number) {
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** `30s`, `15m`, `24h`, `7d` in milliseconds; the fallback for anything else. */
-export function durationMs(value: unknown, fallback: string): number {
+function durationMs(value: unknown, fallback: string): number {
   const match = /^(\d+)\s*([smhd])$/.exec(text(value)) ?? /^(\d+)\s*([smhd])$/.exec(fallback)!
   return Number(match[1]) * UNIT_MS[match[2]!]!
 }

@@ -19,7 +19,7 @@ export interface MultipartLimits {
   maxFieldBytes?: number
 }
 
-export interface UploadedFile {
+interface UploadedFile {
   field: string
   /** A temporary file holding the upload; gone after `cleanup()`. */
   path: string

@@ -9,7 +9,6 @@ export const LedgerQuerySchema = z.object({
   // The id of the last row of the previous page; pages run newest first.
   cursor: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).optional(),
 })
-export type LedgerQuery = z.infer<typeof LedgerQuerySchema>
 
 export interface LedgerEntry {
   id: number

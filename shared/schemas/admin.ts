@@ -7,7 +7,7 @@ export const REASON_MAX_LENGTH = 200
 
 export const USER_SORTS = ['createdAt', 'credits', 'email', 'lastActiveAt'] as const
 export type UserSort = (typeof USER_SORTS)[number]
-export const SORT_ORDERS = ['asc', 'desc'] as const
+const SORT_ORDERS = ['asc', 'desc'] as const
 export type SortOrder = (typeof SORT_ORDERS)[number]
 
 export const CreditAmountSchema = whole(-CREDIT_AMOUNT_LIMIT, CREDIT_AMOUNT_LIMIT).refine(n => n !== 0, 'Must not be zero')
@@ -61,4 +61,3 @@ export type PageQuery = z.infer<typeof PageQuerySchema>
 export const RedeemSchema = z.object({
   code: z.string().trim().min(1).max(64),
 })
-export type RedeemInput = z.infer<typeof RedeemSchema>

@@ -1,5 +1,5 @@
 export const USER_ROLES = ['user', 'admin'] as const
-export type UserRole = (typeof USER_ROLES)[number]
+type UserRole = (typeof USER_ROLES)[number]
 
 /** The account as every API response shows it: never a password or hash. */
 export interface User {

@@ -52,7 +52,7 @@ function waitForHydrationOnNavigation(page: Page) {
   }
 }
 
-export const SCREENSHOT_DIR = join(ROOT, 'tests/.artifacts/screenshots')
+const SCREENSHOT_DIR = join(ROOT, 'tests/.artifacts/screenshots')
 
 /** Saves a screenshot for people to look at (the folder is ignored by git). */
 export async function screenshot(page: Page, name: string) {

@@ -23,8 +23,8 @@ export type Behaviour
     | { kind: 'not-image' } // b64_json that is not an image
     | { kind: 'delay', ms: number, then: Behaviour }
 
-export interface RecordedFile { field: string, filename: string, type: string, data: Buffer }
-export interface RecordedRequest {
+interface RecordedFile { field: string, filename: string, type: string, data: Buffer }
+interface RecordedRequest {
   method: string
   path: string
   authorization?: string
@@ -203,7 +203,7 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     else {
       if (!/^multipart\/form-data\b/.test(record.contentType ?? '')) record.schemaErrors.push('content-type is not multipart/form-data')
       try {
-        const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': record.contentType ?? '' }, body }).formData()
+        const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': record.contentType ?? '' }, body: new Uint8Array(body) }).formData()
         const asSchema: Record<string, unknown> = {}
         for (const [field, value] of form.entries()) {
           if (typeof value === 'string') {

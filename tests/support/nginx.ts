@@ -9,9 +9,9 @@ import { freePort, ROOT, tempDir } from './server'
  * Debian's real Nginx, run unprivileged in a temporary folder with deploy/nginx/nano-banana.conf rendered
  * for local ports, a self-signed certificate and the worktree's built `.output/public`.
  */
-export const SITE_TEMPLATE = join(ROOT, 'deploy/nginx/nano-banana.conf')
+const SITE_TEMPLATE = join(ROOT, 'deploy/nginx/nano-banana.conf')
 
-export interface SiteSettings {
+interface SiteSettings {
   httpPort: number
   httpsPort: number
   /** host:port of the app */
@@ -23,7 +23,7 @@ export interface SiteSettings {
 }
 
 /** The template's placeholders, replaced as text; a placeholder that is no longer there is an error, not a silent no-op. */
-export function renderSite(template: string, s: SiteSettings): string {
+function renderSite(template: string, s: SiteSettings): string {
   const replacements: [string | RegExp, string][] = [
     [/^\s*listen \[::\]:\d+.*\n/gm, ''],
     ['listen 80;', `listen 127.0.0.1:${s.httpPort};`],

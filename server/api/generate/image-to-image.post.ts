@@ -1,5 +1,5 @@
 import { MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES } from '#shared/constants/catalog'
-import { ImageToImageFieldsSchema } from '#shared/schemas/generation'
+import { GenerationFieldsSchema } from '#shared/schemas/generation'
 import { generate } from '#server/services/generation'
 import { normaliseInputImage } from '#server/services/uploads'
 import { requireUser } from '#server/utils/auth'
@@ -15,7 +15,7 @@ export default defineEventHandler(async (event) => {
   await consumeLimit('generate', String(user.id), 'Too many generations. Try again in a minute.')
   const form = await readMultipartForm(event, { fileFields: ['image', 'image[]'], maxFiles: MAX_INPUT_IMAGES, maxFileBytes: MAX_INPUT_IMAGE_BYTES, maxBytes: MAX_FORM_BYTES })
   try {
-    const parsed = ImageToImageFieldsSchema.safeParse(form.fields)
+    const parsed = GenerationFieldsSchema.safeParse(form.fields)
     const fieldErrors: Record<string, string[]> = {}
     if (!parsed.success) {
       for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.') || '_'] ??= []).push(issue.message)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dimensionsFor, MODELS, SIZES } from '../../../shared/constants/catalog'
-import { TextToImageSchema } from '../../../shared/schemas/generation'
+import { GenerationFieldsSchema } from '../../../shared/schemas/generation'
 
 describe('catalogue', () => {
   it('gives each ratio its shape with the long side fixed', () => {
@@ -16,6 +16,6 @@ describe('catalogue', () => {
 
   it('has the standard model as the default at 1 credit and HD at 2', () => {
     expect(MODELS.map(m => [m.id, m.cost])).toEqual([['nano-banana', 1], ['nano-banana-hd', 2]])
-    expect(TextToImageSchema.parse({ prompt: ' hi ' })).toEqual({ prompt: 'hi', model: 'nano-banana', size: '1:1' })
+    expect(GenerationFieldsSchema.parse({ prompt: ' hi ' })).toEqual({ prompt: 'hi', model: 'nano-banana', size: '1:1' })
   })
 })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeCredits, listLedger } from '../../../../server/repositories/ledger'
 import { createUser, findUserByEmail, findUserById, updateUser } from '../../../../server/repositories/users'
-import { useTempDatabase } from '../db'
+import { useTempDatabase } from '../../../support/db'
 
 let temp: ReturnType<typeof useTempDatabase>
 beforeAll(() => {

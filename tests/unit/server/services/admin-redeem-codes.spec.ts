@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser, findUserById } from '../../../../server/repositories/users'
 import { createCodes, generateCode, normalizeCode, redeemCode } from '../../../../server/services/redeem-codes'
-import { useTempDatabase } from '../db'
+import { useTempDatabase } from '../../../support/db'
 
 let temp: ReturnType<typeof useTempDatabase>
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../../server/utils/errors'
 import { assertWithinLimit, consumeLimit, limitFailures } from '../../../../server/utils/rate-limit'
-import { useTempDatabase } from '../db'
+import { useTempDatabase } from '../../../support/db'
 
 let temp: ReturnType<typeof useTempDatabase>
 beforeAll(() => {

@@ -21,6 +21,12 @@ export const CONFIG_DEFAULTS = {
   imageApiBaseUrl: 'https://api.openai-hk.com',
   imageApiKey: '',
   imageApiTimeoutMs: 300_000,
+  /** Upstream calls in flight in one process; beyond that, jobs wait in order as `queued`. */
+  generationConcurrency: 32,
+  /** Queued and running generations one user may have at once. */
+  maxActiveJobsPerUser: 4,
+  /** This server's name on the jobs it runs (default: host name and data folder), so a restart knows its own. */
+  instanceId: '',
   // Rate limits, as `<count>/<window>` (s, m, h, d).
   /** Failed sign-ins per account. */
   rateLimitLoginAccount: '10/15m',

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrateFromFiles, openDatabase, setDb } from '#server/db'
 import { ensureAdmin } from '#server/services/accounts'
-import { recoverInterruptedJobs, removeOrphanImages } from '#server/services/generation'
+import { seedCatalogue } from '#server/services/catalog'
+import { removeOrphanImages } from '#server/services/generation'
+import { startWorker, stopWorker } from '#server/services/jobs'
 import { pruneSessions, setJwtSecret } from '#server/services/sessions'
 import { useServerConfig, type ServerConfig } from '#server/utils/config'
 import { setStartup } from '#server/utils/ready'
@@ -40,7 +42,8 @@ async function readMigrations() {
   return files
 }
 
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
+  nitroApp.hooks.hook('close', stopWorker)
   const config = useServerConfig()
   mkdirSync(join(config.dataDir, 'images'), { recursive: true })
   setJwtSecret(resolveJwtSecret(config))
@@ -49,10 +52,12 @@ export default defineNitroPlugin(() => {
     const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
     migrateFromFiles(db, await readMigrations())
     setDb(db)
-    const recovered = await recoverInterruptedJobs()
+    await seedCatalogue()
     const orphans = await removeOrphanImages()
-    if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
+    // Jobs cut short by a stop are failed and refunded; queued ones run.
+    const recovered = await startWorker()
+    if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
     // Ended sign-ins are refused anyway; their rows go now and every hour.
     await pruneSessions()
     setInterval(() => void pruneSessions(), 3_600_000).unref()

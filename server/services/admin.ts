@@ -95,7 +95,8 @@ export async function adminStats(now = new Date()): Promise<AdminStats> {
   midnight.setHours(0, 0, 0, 0)
 
   const byOutcome = { succeeded: 0, failed: 0, pending: 0 }
-  for (const { status, n } of await jobsByStatus(weekAgo)) byOutcome[status] = n
+  // Queued and running jobs are both still pending an outcome.
+  for (const { status, n } of await jobsByStatus(weekAgo)) byOutcome[status === 'queued' || status === 'running' ? 'pending' : status] += n
 
   const finished = await finishedJobs(dayAgo)
   const upstreamErrors = finished.filter(job => job.status === 'failed' && job.errorCode && UPSTREAM_ERROR_CODES.has(job.errorCode)).length

@@ -1,79 +1,66 @@
-import { join } from 'node:path'
-import { modelInfo } from '#shared/constants/catalog'
-import type { GenerateResponse } from '#shared/types/api'
-import type { CreationRow, UserRow } from '#server/db/schema'
+import type { BatchResponse, GenerateResponse, JobAccepted } from '#shared/types/api'
+import type { CreationRow, GenerationJobRow, UserRow } from '#server/db/schema'
 import { referencedImageUrls } from '#server/repositories/creations'
-import { completeJob, failJob, pendingJobs, reserveJob } from '#server/repositories/jobs'
+import { creationsOfJobs, reserveJob } from '#server/repositories/jobs'
+import { findUserById } from '#server/repositories/users'
+import { resolveModel } from '#server/services/catalog'
+import { toJob, waitForJob, wakeWorker } from '#server/services/jobs'
+import { useImageProvider } from '#server/services/providers'
+import type { GenerationRequest } from '#server/services/providers/types'
+import { imageNameFromUrl, removeImages, useImages } from '#server/services/storage'
 import { useServerConfig } from '#server/utils/config'
 import { toCreation } from '#server/utils/dto'
 import { AppError } from '#server/utils/errors'
-import { ProviderError, type GenerationRequest } from '#server/services/providers/types'
-import { useImageProvider } from '#server/services/providers'
-import { createLocalImageStore, imageNameFromUrl, imageUrl, removeImages, storeImage, UndecodableImageError, type ImageStore, type StoredImage } from '#server/services/storage'
 
-let images: { dir: string, store: ImageStore } | undefined
+// When a user has as many generations in flight as allowed, roughly when to try again.
+const ACTIVE_RETRY_AFTER_S = 10
 
-export function useImages(): ImageStore {
-  const dir = join(useServerConfig().dataDir, 'images')
-  if (images?.dir !== dir) images = { dir, store: createLocalImageStore(dir) }
-  return images.store
+/**
+ * Accepts a generation as a job: the model and size checked against the catalogue, then, in one
+ * transaction, the balance (402 when it cannot pay, whatever else), the user's jobs in flight (429
+ * at the limit, nothing charged) and the reservation of n × cost. The worker then runs it.
+ */
+async function submit(user: UserRow, request: GenerationRequest): Promise<{ job: GenerationJobRow, credits: number }> {
+  const config = useServerConfig()
+  const { model, size } = await resolveModel({ model: request.model, size: request.size, kind: request.kind, images: request.images?.length ?? 0 })
+  const reserved = await reserveJob(
+    { userId: user.id, kind: request.kind, model: model.id, size, prompt: request.prompt, n: request.n, cost: model.cost, provider: useImageProvider(config).name },
+    (request.images ?? []).map(image => ({ mime: image.mime, data: image.data })),
+    config.maxActiveJobsPerUser,
+  )
+  if (!reserved.ok && reserved.reason === 'INSUFFICIENT_CREDITS') {
+    throw new AppError('INSUFFICIENT_CREDITS', undefined, { required: request.n * model.cost, credits: reserved.credits })
+  }
+  if (!reserved.ok) {
+    throw new AppError('RATE_LIMITED', `At most ${config.maxActiveJobsPerUser} generations can run at once. Wait for one to finish.`, { retryAfter: ACTIVE_RETRY_AFTER_S, active: reserved.active })
+  }
+  wakeWorker()
+  return reserved
 }
 
-function failureCode(error: unknown) {
-  if (error instanceof ProviderError) return error.code
-  if (error instanceof UndecodableImageError) return 'UPSTREAM_ERROR'
-  return 'INTERNAL_ERROR'
+/** `Prefer: respond-async`: the job at once (202), followed by GET /api/jobs/:id or its event stream. */
+export async function generateLater(user: UserRow, request: GenerationRequest): Promise<JobAccepted> {
+  const { job, credits } = await submit(user, request)
+  return { job: await toJob(job), credits }
 }
 
 /**
- * One generation, credits first: reserve the cost, call the model, keep the image, then record the
- * creation. Any failure after the reservation refunds it and leaves no file or row behind. The work
- * is not tied to the request, so a browser that goes away still gets its image in the gallery.
+ * The synchronous answer: waits for the job, then the picture(s) and the balance after any refund.
+ * One picture: `{creation, credits}`; a batch: also `creations` and `failed`. When no picture was
+ * made, the (first) failure as the API error of its code.
  */
-export async function generate(user: UserRow, request: GenerationRequest): Promise<GenerateResponse> {
-  const config = useServerConfig()
-  const provider = useImageProvider(config)
-  const { cost } = modelInfo(request.model)
-
-  const reserved = await reserveJob({ userId: user.id, kind: request.kind, model: request.model, size: request.size, cost, provider: provider.name })
-  if (!reserved) throw new AppError('INSUFFICIENT_CREDITS', undefined, { required: cost, credits: user.credits })
-  const { job } = reserved
-
-  const started = performance.now()
-  let latencyMs: number | null = null
-  let stored: StoredImage | undefined
-  try {
-    const data = await provider.generate(request)
-    latencyMs = Math.round(performance.now() - started)
-    stored = await storeImage(useImages(), data)
-    const { creation, credits } = await completeJob(job, {
-      prompt: request.prompt,
-      imageUrl: imageUrl(stored.image),
-      thumbnailUrl: imageUrl(stored.thumbnail),
-      modelUsed: request.model,
-      size: request.size,
-      kind: request.kind,
-      width: stored.width,
-      height: stored.height,
-    }, latencyMs)
-    return { creation: toCreation(creation), credits }
+export async function generateNow(user: UserRow, request: GenerationRequest): Promise<GenerateResponse | BatchResponse> {
+  const { job } = await submit(user, request)
+  const finished = await waitForJob(job.id)
+  const made: CreationRow[] = await creationsOfJobs([job.id])
+  const credits = (await findUserById(user.id))?.credits ?? 0
+  if (!made.length) {
+    const { error } = await toJob(finished)
+    throw new AppError(!error || error.code === 'INTERRUPTED' ? 'SERVICE_UNAVAILABLE' : error.code, error?.message)
   }
-  catch (error) {
-    const code = failureCode(error)
-    latencyMs ??= Math.round(performance.now() - started)
-    if (stored) await removeImages(useImages(), [stored.image, stored.thumbnail])
-    await failJob(job, code, latencyMs)
-    console.warn(JSON.stringify({ level: 'warn', event: 'generation_failed', jobId: job.id, userId: user.id, provider: provider.name, code, latencyMs, reason: error instanceof Error ? error.message : String(error) }))
-    if (code === 'INTERNAL_ERROR') throw error
-    throw new AppError(code)
-  }
-}
-
-/** At start-up: a job still pending is from a crash. Fail it and give the credits back. */
-export async function recoverInterruptedJobs() {
-  const jobs = await pendingJobs()
-  for (const job of jobs) await failJob(job, 'INTERRUPTED', null)
-  return jobs.length
+  const creations = made.map(toCreation)
+  if (request.n === 1) return { creation: creations[0]!, credits }
+  return { creation: creations[0]!, creations, failed: (await toJob(finished)).failed, credits }
 }
 
 /** At start-up (nothing is being generated yet): remove image files no creation points to. */

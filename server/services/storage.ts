@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { useServerConfig } from '#server/utils/config'
 import type { Readable } from 'node:stream'
 import sharp, { type Metadata } from 'sharp'
 
@@ -44,6 +45,15 @@ export function createLocalImageStore(dir: string): ImageStore {
       }
     },
   }
+}
+
+let images: { dir: string, store: ImageStore } | undefined
+
+/** The app's image store: the data folder's images/ (an S3-compatible store can stand in). */
+export function useImages(): ImageStore {
+  const dir = join(useServerConfig().dataDir, 'images')
+  if (images?.dir !== dir) images = { dir, store: createLocalImageStore(dir) }
+  return images.store
 }
 
 export const IMAGE_NAME = /^[\w-]{22}(?:_thumb)?\.(?:png|jpg|webp)$/

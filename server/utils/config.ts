@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { CONFIG_DEFAULTS } from '#server/config/defaults'
 
@@ -17,6 +18,9 @@ export interface ServerConfig {
   imageApiBaseUrl: string
   imageApiKey: string
   imageApiTimeoutMs: number
+  generationConcurrency: number
+  maxActiveJobsPerUser: number
+  instanceId: string
   rateLimits: {
     loginAccount: RateLimit
     loginAddress: RateLimit
@@ -64,8 +68,9 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
   const d = CONFIG_DEFAULTS
   const provider = text(config.imageProvider) || 'auto'
   const jwtTtl = /^\d+\s*[smhd]$/.test(text(config.jwtTtl)) ? text(config.jwtTtl) : d.jwtTtl
+  const dataDir = resolve(text(config.dataDir) || d.dataDir)
   return {
-    dataDir: resolve(text(config.dataDir) || d.dataDir),
+    dataDir,
     jwtTtl,
     jwtTtlMs: durationMs(jwtTtl, d.jwtTtl),
     sessionIdleMs: durationMs(config.sessionIdleTtl, d.sessionIdleTtl),
@@ -78,6 +83,10 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
     imageApiBaseUrl: (text(config.imageApiBaseUrl) || d.imageApiBaseUrl).replace(/\/+$/, ''),
     imageApiKey: text(config.imageApiKey),
     imageApiTimeoutMs: whole(config.imageApiTimeoutMs, d.imageApiTimeoutMs) || d.imageApiTimeoutMs,
+    generationConcurrency: whole(config.generationConcurrency, d.generationConcurrency) || d.generationConcurrency,
+    maxActiveJobsPerUser: whole(config.maxActiveJobsPerUser, d.maxActiveJobsPerUser) || d.maxActiveJobsPerUser,
+    // The same after a restart (whatever the port), so the server knows the jobs it was running.
+    instanceId: text(config.instanceId) || `${hostname()}:${dataDir}`,
     rateLimits: {
       loginAccount: rateLimit(config.rateLimitLoginAccount, d.rateLimitLoginAccount),
       loginAddress: rateLimit(config.rateLimitLoginAddress, d.rateLimitLoginAddress),

@@ -45,3 +45,9 @@ export function closeAfterResponse(event: H3Event) {
     setTimeout(() => this.destroy(), LINGER_MS).unref()
   }
 }
+
+/** RFC 7240: whether the client sent `Prefer: respond-async`. */
+export function prefersAsync(event: H3Event): boolean {
+  const prefer = String(event.node.req.headers.prefer ?? '')
+  return prefer.split(',').some(token => token.split(';', 1)[0]!.trim().toLowerCase() === 'respond-async')
+}

@@ -1,6 +1,7 @@
 import { z } from './zod'
 import { USER_ROLES } from '../types/api'
 import { whole, wholeParam } from './common'
+import { MAX_INPUT_IMAGES, MODEL_COST_LIMIT, MODEL_ID_PATTERN, MODEL_MAX_INPUT_IMAGES, SIZES, UPSTREAM_MODES } from '../constants/catalog'
 
 export const CREDIT_AMOUNT_LIMIT = 100_000
 export const REASON_MAX_LENGTH = 200
@@ -61,3 +62,35 @@ export type PageQuery = z.infer<typeof PageQuerySchema>
 export const RedeemSchema = z.object({
   code: z.string().trim().min(1).max(64),
 })
+
+const ModelFields = {
+  label: z.string().trim().min(1).max(80),
+  upstreamModel: z.string().trim().min(1).max(128),
+  cost: whole(1, MODEL_COST_LIMIT),
+  mode: z.enum(UPSTREAM_MODES),
+  maxInputImages: whole(0, MODEL_MAX_INPUT_IMAGES),
+  sizes: z.array(z.enum(SIZES)).min(1).max(SIZES.length).refine(list => new Set(list).size === list.length, 'No ratio twice'),
+  enabled: z.boolean(),
+  sortOrder: whole(-1_000_000, 1_000_000),
+}
+
+/** `POST /api/admin/models`: a new model in the catalogue. */
+export const CreateModelSchema = z.object({
+  id: z.string().trim().regex(MODEL_ID_PATTERN, 'Lower-case letters, digits, dots, dashes and underscores'),
+  ...ModelFields,
+  mode: ModelFields.mode.default('images'),
+  maxInputImages: ModelFields.maxInputImages.default(MAX_INPUT_IMAGES),
+  sizes: ModelFields.sizes.default([...SIZES]),
+  enabled: ModelFields.enabled.default(false),
+  sortOrder: ModelFields.sortOrder.default(100),
+})
+export type CreateModelInput = z.infer<typeof CreateModelSchema>
+
+/** `PATCH /api/admin/models/:id`: any of the fields; a price change applies from the next generation on. */
+export const PatchModelSchema = z.object(ModelFields).partial().refine(body => Object.keys(body).length > 0, {
+  message: 'Give at least one field to change',
+  path: ['_'],
+})
+export type PatchModelInput = z.infer<typeof PatchModelSchema>
+
+export const ModelIdParamSchema = z.object({ id: z.string().regex(MODEL_ID_PATTERN) })

@@ -1,17 +1,28 @@
 import { z } from './zod'
-import { DEFAULT_MODEL, DEFAULT_SIZE, MODEL_IDS, PROMPT_MAX_LENGTH, SIZES } from '../constants/catalog'
+import { MAX_BATCH, PROMPT_MAX_LENGTH, SIZES } from '../constants/catalog'
+
+/** A whole number sent as JSON or as a form field's text. */
+const count = (max: number) => z.union([z.number(), z.string().trim().regex(/^\d{1,2}$/).transform(Number)]).pipe(z.number().int().min(1).max(max))
 
 /**
  * What a generation asks for: the JSON body of text-to-image, and the text fields of the
- * image-to-image form (whose files are checked separately).
+ * image-to-image form (whose files are checked separately). The model is checked against the
+ * catalogue, and the size against the model, by the generation service.
  */
 export const GenerationFieldsSchema = z.object({
   prompt: z.string().trim().min(1).max(PROMPT_MAX_LENGTH),
-  model: z.enum(MODEL_IDS).default(DEFAULT_MODEL),
-  size: z.enum(SIZES).default(DEFAULT_SIZE),
+  model: z.string().trim().min(1).max(64).optional(),
+  size: z.enum(SIZES).optional(),
+  n: count(MAX_BATCH).default(1),
 })
+export type GenerationFields = z.infer<typeof GenerationFieldsSchema>
 
 export const CursorQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
   cursor: z.string().regex(/^[1-9]\d{0,15}$/).optional(),
+})
+
+export const JobsQuerySchema = z.object({
+  active: z.enum(['0', '1', 'true', 'false']).transform(v => v === '1' || v === 'true').default(false),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
 })

@@ -1,3 +1,5 @@
+import type { GenerationKind, JobStatus, Size, UpstreamMode } from '../constants/catalog'
+
 export const USER_ROLES = ['user', 'admin'] as const
 type UserRole = (typeof USER_ROLES)[number]
 
@@ -51,7 +53,7 @@ export interface Creation {
   thumbnailUrl: string
   modelUsed: string
   size: string
-  kind: 'text-to-image' | 'image-to-image'
+  kind: GenerationKind
   width: number
   height: number
   createdAt: string
@@ -60,6 +62,47 @@ export interface Creation {
 export interface GenerateResponse {
   creation: Creation
   /** The balance after this generation. */
+  credits: number
+}
+
+/** A failed picture of a batch, or a failed job: why, in the API's error terms (`INTERRUPTED`: cut short by a server stop). */
+export interface GenerationFailure {
+  code: ApiErrorCode | 'INTERRUPTED'
+  message: string
+}
+
+/** A synchronous batch (n > 1) with at least one picture made; `creation` is the first. */
+export interface BatchResponse extends GenerateResponse {
+  creations: Creation[]
+  failed: GenerationFailure[]
+}
+
+/** A generation as a job: made by its owner, `queued → running → succeeded | failed`. */
+export interface Job {
+  id: number
+  status: JobStatus
+  kind: GenerationKind
+  model: string
+  size: string
+  prompt: string
+  /** Pictures asked for. */
+  n: number
+  /** Credits reserved for the whole job (n × the model's cost at the time). */
+  cost: number
+  /** The pictures made so far, in order. */
+  creations: Creation[]
+  /** The pictures that failed (each refunded). */
+  failed: GenerationFailure[]
+  /** Why the job failed, when no picture was made. */
+  error: GenerationFailure | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+}
+
+/** `POST /api/generate/…` with `Prefer: respond-async`: 202 with the job and the balance after the reservation. */
+export interface JobAccepted {
+  job: Job
   credits: number
 }
 
@@ -75,6 +118,19 @@ export interface ModelInfo {
   /** Credits one picture costs. */
   cost: number
   supportsImageInput: boolean
+  /** Reference images it takes at most (0: text-to-image only). */
+  maxInputImages: number
+  /** The aspect ratios it can make. */
+  sizes: Size[]
+}
+
+/** A model as the admin runs it: also how it is reached upstream, and whether people can pick it. */
+export interface AdminModel extends ModelInfo {
+  upstreamModel: string
+  mode: UpstreamMode
+  enabled: boolean
+  sortOrder: number
+  updatedAt: string
 }
 
 export interface ModelsResponse {

@@ -335,7 +335,8 @@ describe('GET /api/admin/stats', () => {
         { ...job, status: 'succeeded', latencyMs: 200, createdAt: at(now) },
         { ...job, status: 'failed', errorCode: 'UPSTREAM_TIMEOUT', latencyMs: 120_000, createdAt: at(now) },
         { ...job, status: 'failed', errorCode: 'INTERNAL_ERROR', createdAt: at(now) },
-        { ...job, status: 'pending', createdAt: at(now) },
+        { ...job, status: 'queued', createdAt: at(now) },
+        { ...job, status: 'running', createdAt: at(now) },
         { ...job, status: 'succeeded', latencyMs: 9999, createdAt: at(now - 3 * DAY) },
         { ...job, status: 'failed', errorCode: 'UPSTREAM_ERROR', createdAt: at(now - 3 * DAY) },
         { ...job, status: 'succeeded', latencyMs: 5, createdAt: at(now - 10 * DAY) },
@@ -354,7 +355,7 @@ describe('GET /api/admin/stats', () => {
       expect(res.status).toBe(200)
       expect(res._data).toEqual({
         users: { total: 4, newLast7Days: 3 },
-        generations: { today: 6, last7Days: 8, byOutcome: { succeeded: 4, failed: 3, pending: 1 } },
+        generations: { today: 7, last7Days: 9, byOutcome: { succeeded: 4, failed: 3, pending: 2 } },
         // Granted: three signups of 3 and +10 (the -2 deduction is not a grant), plus +100 ten days ago.
         credits: { allTime: { granted: 119, spent: 9 }, last7Days: { granted: 19, spent: 2 } },
         upstream: { finished: 5, upstreamErrors: 1, errorRate: 0.2, medianLatencyMs: 200 },

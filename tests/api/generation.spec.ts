@@ -22,6 +22,7 @@ beforeEach(() => {
   upstream.fallback = { kind: 'b64' }
 })
 
+const ALL_SIZES = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9']
 const CREATION_KEYS = ['createdAt', 'height', 'id', 'imageUrl', 'kind', 'modelUsed', 'prompt', 'size', 'thumbnailUrl', 'userId', 'width']
 
 async function balance(token: string) {
@@ -75,7 +76,7 @@ describe('text-to-image through an OpenAI-compatible API', () => {
     expect((await fetch(`${server.url}${res._data!.creation.imageUrl}`)).status).toBe(200)
   })
 
-  it.each(['2:3', '3:2', '3:4', '4:3', '9:16'])('passes size %s upstream as WxH', async (size) => {
+  it.each(['2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '21:9'])('passes size %s upstream as WxH', async (size) => {
     const { api } = await signUp(server)
     const res = await api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'shape', size } })
     expect(res.status).toBe(200)
@@ -157,7 +158,7 @@ describe('bad input changes nothing', () => {
     ['a prompt of spaces', { prompt: '   ' }],
     ['a prompt over 4000 characters', { prompt: 'x'.repeat(4001) }],
     ['an unknown model', { prompt: 'x', model: 'dall-e-3' }],
-    ['an unknown size', { prompt: 'x', size: '5:4' }],
+    ['an unknown size', { prompt: 'x', size: '7:5' }],
     ['a size in pixels', { prompt: 'x', size: '1024x1024' }],
     ['a prompt that is not text', { prompt: 42 }],
   ])('rejects %s with 400', async (_name, body) => {
@@ -190,10 +191,10 @@ describe('GET /api/models', () => {
     const res = await client(server)<Record<string, unknown>>('/api/models')
     expect(res).toEqual({
       models: [
-        { id: 'nano-banana', label: expect.any(String), cost: 1, supportsImageInput: true },
-        { id: 'nano-banana-hd', label: expect.any(String), cost: 2, supportsImageInput: true },
+        { id: 'nano-banana', label: expect.any(String), cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ALL_SIZES },
+        { id: 'nano-banana-hd', label: expect.any(String), cost: 2, supportsImageInput: true, maxInputImages: 3, sizes: ALL_SIZES },
       ],
-      sizes: ['1:1', '2:3', '3:2', '3:4', '4:3', '9:16', '16:9'],
+      sizes: ALL_SIZES,
       provider: 'openai',
     })
   })

@@ -1,5 +1,4 @@
-import { CONTENT_TYPES, IMAGE_NAME } from '#server/services/storage'
-import { useImages } from '#server/services/generation'
+import { CONTENT_TYPES, IMAGE_NAME, useImages } from '#server/services/storage'
 
 // Stored images, by unguessable name: loadable by an <img> without a token, cached forever by the
 // browser but never by a shared cache (a deleted picture must not outlive its owner's choice there).

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { dimensionsFor } from '#shared/constants/catalog'
 import sharp from 'sharp'
-import type { GenerationRequest, ImageProvider } from '#server/services/providers/types'
+import type { ImageProvider, UpstreamRequest, UpstreamResult } from '#server/services/providers/types'
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, c => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '\'': '&apos;', '"': '&quot;' })[c]!)
 
@@ -48,10 +48,10 @@ function artwork(width: number, height: number, seed: Buffer) {
 export function createDemoProvider(delayMs = 1000): ImageProvider {
   return {
     name: 'demo',
-    async generate(request: GenerationRequest) {
+    async generate(request: UpstreamRequest): Promise<UpstreamResult> {
       const started = Date.now()
       const { width, height } = dimensionsFor(request.size, 1024)
-      const seed = createHash('sha256').update(`${request.model}\n${request.prompt}`).digest()
+      const seed = createHash('sha256').update(`${request.upstreamModel}\n${request.prompt}`).digest()
       let image: Buffer
       if (request.images?.length) {
         // Image-to-image: the first input, reframed to the ratio, recoloured by the prompt, labelled.
@@ -73,7 +73,7 @@ export function createDemoProvider(delayMs = 1000): ImageProvider {
       }
       const left = delayMs - (Date.now() - started)
       if (left > 0) await sleep(left)
-      return image
+      return { image, mode: request.mode }
     },
   }
 }

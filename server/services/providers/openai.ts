@@ -1,5 +1,6 @@
 import type { Size } from '#shared/constants/catalog'
-import { ProviderError, type GenerationRequest, type ImageProvider } from '#server/services/providers/types'
+import { findImage } from '#server/services/providers/answers'
+import { ProviderError, type ImageProvider, type InputImage, type UpstreamRequest, type UpstreamResult } from '#server/services/providers/types'
 
 export interface OpenAiProviderOptions {
   baseUrl: string
@@ -9,6 +10,8 @@ export interface OpenAiProviderOptions {
 
 const SAFETY_CODES = new Set(['content_policy_violation', 'moderation_blocked'])
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024
+/** Statuses with which a gateway says it does not serve this route for this model (nothing was billed). */
+const ROUTE_REFUSED = new Set([403, 404, 405])
 
 /** openai-hk takes nano-banana sizes as `16x9` for 16:9. */
 export function upstreamSize(size: Size) {
@@ -16,18 +19,23 @@ export function upstreamSize(size: Size) {
 }
 
 interface UpstreamError { error?: { message?: string, type?: string, code?: string | null } }
-interface UpstreamImages { data?: { b64_json?: string, url?: string }[] }
+
+class RouteRefused extends Error {}
 
 function isAbort(error: unknown) {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 }
 
+const dataUrl = (image: InputImage) => `data:${image.mime};base64,${image.data.toString('base64')}`
+
 /**
- * Any OpenAI-compatible images API: JSON to /v1/images/generations, multipart to /v1/images/edits.
- * No retries: a request that may have reached the model may have been billed.
+ * Any OpenAI-compatible gateway, in the way the model's catalogue entry says: `images` (generations,
+ * and edits for reference images), `images-generations` (reference images as data URLs on
+ * generations) or `chat` (chat completions with image output). No retries of a request that may
+ * have reached the model — it may have been billed — except an edit the gateway refused outright.
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvider {
-  async function call(path: string, body: BodyInit, headers: Record<string, string>, signal: AbortSignal) {
+  async function call(path: string, body: BodyInit, headers: Record<string, string>, signal: AbortSignal, refusable = false): Promise<unknown> {
     let response: Response
     try {
       response = await fetch(`${options.baseUrl}${path}`, {
@@ -62,12 +70,13 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
       const error = (json as UpstreamError | undefined)?.error
       if (error?.code && SAFETY_CODES.has(error.code)) throw new ProviderError('CONTENT_REJECTED', error.message ?? 'The request was rejected by the safety system.')
       if (response.status === 429) throw new ProviderError('RATE_LIMITED', 'The image service is busy. Try again shortly.')
+      if (refusable && ROUTE_REFUSED.has(response.status)) throw new RouteRefused(`${path} answered ${response.status}`)
       throw new ProviderError('UPSTREAM_ERROR', `The image service answered ${response.status}.`)
     }
     if (json === undefined || typeof json !== 'object' || json === null) {
       throw new ProviderError('UPSTREAM_ERROR', 'The image service answer could not be read.')
     }
-    return json as UpstreamImages
+    return json
   }
 
   async function download(url: string, signal: AbortSignal): Promise<Buffer> {
@@ -94,34 +103,74 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     }
   }
 
+  /** The picture in any answer shape, downloaded at once when it is a URL (they expire within hours). */
+  async function picture(answer: unknown, signal: AbortSignal): Promise<Buffer> {
+    const found = findImage(answer)
+    if (found.kind === 'bytes') return found.data
+    if (found.kind === 'url') return download(found.url, signal)
+    if (found.kind === 'text') throw new ProviderError('CONTENT_REJECTED', found.text.slice(0, 500))
+    throw new ProviderError('CONTENT_REJECTED', 'The model answered without an image.')
+  }
+
+  const json = { 'Content-Type': 'application/json' }
+
+  function viaGenerations(request: UpstreamRequest, signal: AbortSignal) {
+    const body = {
+      model: request.upstreamModel,
+      prompt: request.prompt,
+      n: 1,
+      size: upstreamSize(request.size),
+      ...(request.images?.length ? { image: request.images.map(dataUrl) } : {}),
+    }
+    return call('/v1/images/generations', JSON.stringify(body), json, signal)
+  }
+
+  function viaEdits(request: UpstreamRequest, signal: AbortSignal) {
+    const form = new FormData()
+    form.append('model', request.upstreamModel)
+    form.append('prompt', request.prompt)
+    form.append('n', '1')
+    form.append('size', upstreamSize(request.size))
+    // One file as `image`, several as `image[]`, as OpenAI's SDK sends them.
+    const field = request.images!.length === 1 ? 'image' : 'image[]'
+    for (const image of request.images!) form.append(field, new Blob([new Uint8Array(image.data)], { type: image.mime }), image.filename)
+    return call('/v1/images/edits', form, {}, signal, true)
+  }
+
+  function viaChat(request: UpstreamRequest, signal: AbortSignal) {
+    const body = {
+      model: request.upstreamModel,
+      messages: [{
+        role: 'user',
+        content: [
+          { type: 'text', text: request.prompt },
+          ...(request.images ?? []).map(image => ({ type: 'image_url', image_url: { url: dataUrl(image) } })),
+        ],
+      }],
+      // Without `modalities` some gateways answer in words only.
+      modalities: ['image', 'text'],
+      image_config: { aspect_ratio: request.size },
+      stream: false,
+    }
+    return call('/v1/chat/completions', JSON.stringify(body), json, signal)
+  }
+
   return {
     name: 'openai',
-    async generate(request: GenerationRequest) {
+    async generate(request: UpstreamRequest): Promise<UpstreamResult> {
       const signal = AbortSignal.timeout(options.timeoutMs)
-      let answer: UpstreamImages
-      if (request.images?.length) {
-        const form = new FormData()
-        form.append('model', request.model)
-        form.append('prompt', request.prompt)
-        form.append('n', '1')
-        form.append('size', upstreamSize(request.size))
-        // One file as `image`, several as `image[]`, as OpenAI's SDK sends them.
-        const field = request.images.length === 1 ? 'image' : 'image[]'
-        for (const image of request.images) {
-          form.append(field, new Blob([new Uint8Array(image.data)], { type: image.mime }), image.filename)
-        }
-        answer = await call('/v1/images/edits', form, {}, signal)
+      if (request.mode === 'chat') return { image: await picture(await viaChat(request, signal), signal), mode: 'chat' }
+      if (request.mode === 'images-generations' || !request.images?.length) {
+        return { image: await picture(await viaGenerations(request, signal), signal), mode: request.mode }
       }
-      else {
-        const body = JSON.stringify({ model: request.model, prompt: request.prompt, n: 1, size: upstreamSize(request.size) })
-        answer = await call('/v1/images/generations', body, { 'Content-Type': 'application/json' }, signal)
+      try {
+        return { image: await picture(await viaEdits(request, signal), signal), mode: 'images' }
       }
-
-      const first = Array.isArray(answer.data) ? answer.data[0] : undefined
-      if (first?.b64_json) return Buffer.from(first.b64_json, 'base64')
-      // URLs expire within the hour: fetch it now, within the same time budget.
-      if (first?.url) return download(first.url, signal)
-      throw new ProviderError('CONTENT_REJECTED', 'The model answered without an image.')
+      catch (error) {
+        if (!(error instanceof RouteRefused)) throw error
+        // Some gateways refuse edits for these models and take the references on generations.
+        return { image: await picture(await viaGenerations(request, signal), signal), mode: 'images-generations' }
+      }
     },
   }
 }

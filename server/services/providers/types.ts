@@ -1,4 +1,4 @@
-import type { GenerationKind, ModelId, Size } from '#shared/constants/catalog'
+import type { GenerationKind, Size, UpstreamMode } from '#shared/constants/catalog'
 
 export interface InputImage {
   data: Buffer
@@ -6,20 +6,38 @@ export interface InputImage {
   filename: string
 }
 
-/** One picture to make: what the user asked for, as the generation service and the providers see it. */
+/** One generation as the user asked for it: the generation service's input. */
 export interface GenerationRequest {
   kind: GenerationKind
   prompt: string
-  model: ModelId
-  size: Size
+  /** The catalogue's public model id; the first enabled model when absent. */
+  model?: string
+  size?: Size
+  /** Pictures to make (1–4). */
+  n: number
   /** The reference images of an image-to-image request. */
   images?: InputImage[]
+}
+
+/** One picture, as a provider is asked for it: the gateway's model name and how to reach it. */
+export interface UpstreamRequest {
+  prompt: string
+  size: Size
+  upstreamModel: string
+  mode: UpstreamMode
+  images?: InputImage[]
+}
+
+export interface UpstreamResult {
+  image: Buffer
+  /** The way that worked: differs from the request's when a refused edit was retried another way. */
+  mode: UpstreamMode
 }
 
 /** One way to reach an image model. Implementations return the image bytes, already downloaded. */
 export interface ImageProvider {
   readonly name: 'openai' | 'demo'
-  generate: (request: GenerationRequest) => Promise<Buffer>
+  generate: (request: UpstreamRequest) => Promise<UpstreamResult>
 }
 
 export type ProviderErrorCode = 'CONTENT_REJECTED' | 'RATE_LIMITED' | 'UPSTREAM_ERROR' | 'UPSTREAM_TIMEOUT'

@@ -162,7 +162,3 @@ export async function creationsOfJobs(jobIds: number[]): Promise<CreationRow[]> 
   if (!jobIds.length) return []
   return useDb().select().from(creations).where(inArray(creations.jobId, jobIds)).orderBy(asc(creations.id)).all()
 }
-
-export async function countQueuedJobs(): Promise<number> {
-  return useDb().select({ n: count() }).from(generationJobs).where(eq(generationJobs.status, 'queued')).get()?.n ?? 0
-}

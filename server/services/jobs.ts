@@ -37,7 +37,7 @@ export async function toJob(row: GenerationJobRow): Promise<Job> {
   return jobJson(row, made.map(toCreation))
 }
 
-export function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
+function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
   const failure = (f: Failure) => ({ code: f.code as GenerationFailure['code'], message: f.message })
   return {
     id: row.id,
@@ -209,7 +209,7 @@ async function run(job: GenerationJobRow) {
  * Jobs that were running when their server stopped (this one before a restart, or another whose
  * lease ran out) are failed, with every picture not made refunded. Queued jobs simply run.
  */
-export async function recoverAbandonedJobs(now = new Date()) {
+async function recoverAbandonedJobs(now = new Date()) {
   const abandoned = (await abandonedJobs(useServerConfig().instanceId, now)).filter(job => !runningHere.has(job.id))
   for (const job of abandoned) {
     await finishJob(job.id, { latencyMs: null, error: { code: 'INTERRUPTED', message: 'The server stopped while this was being made; the credits were given back.' } })

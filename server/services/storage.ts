@@ -14,7 +14,7 @@ export interface ImageStore {
   list: () => Promise<string[]>
 }
 
-export function createLocalImageStore(dir: string): ImageStore {
+function createLocalImageStore(dir: string): ImageStore {
   return {
     async put(name, data) {
       await mkdir(dir, { recursive: true })

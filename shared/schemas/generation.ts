@@ -15,7 +15,6 @@ export const GenerationFieldsSchema = z.object({
   size: z.enum(SIZES).optional(),
   n: count(MAX_BATCH).default(1),
 })
-export type GenerationFields = z.infer<typeof GenerationFieldsSchema>
 
 export const CursorQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),

@@ -22,6 +22,12 @@ export type Behaviour
     | { kind: 'empty' } // 200 with `data: []`
     | { kind: 'not-image' } // b64_json that is not an image
     | { kind: 'delay', ms: number, then: Behaviour }
+    // Chat completions' answer shapes (gateways differ; shared/upstream/GATEWAYS.md).
+    | { kind: 'chat-images' } // message.images[].image_url.url, a data: URL (OpenRouter, LiteLLM)
+    | { kind: 'chat-markdown' } // markdown data: URL in message.content (new-api and others)
+    | { kind: 'chat-markdown-url' } // markdown https URL in message.content
+    | { kind: 'chat-parts' } // content as parts, one of them an image_url
+    | { kind: 'text', text: string } // words, no picture (a safety refusal, or the model chatting)
 
 interface RecordedFile { field: string, filename: string, type: string, data: Buffer }
 interface RecordedRequest {
@@ -45,6 +51,11 @@ export interface FakeUpstream {
   fallback: Behaviour
   /** How often the image URLs handed out were fetched. */
   fileFetches: number
+  /** Like one widely used gateway: /v1/images/edits answers 403 for these models. */
+  refuseEdits: boolean
+  /** Model requests being answered right now, and the most at once so far. */
+  inFlight: number
+  maxInFlight: number
   close: () => Promise<void>
 }
 
@@ -89,6 +100,36 @@ async function imageFor(size: unknown): Promise<Buffer> {
   return sharp({ create: { width: w, height: h, channels: 3, background: { r: 240, g: 190, b: 40 } } }).png().toBuffer()
 }
 
+const dataUrlPattern = /^data:(image\/[\w.+-]+);base64,([A-Za-z0-9+/=]+)$/
+
+function decodeDataUrl(field: string, url: string): RecordedFile {
+  const match = dataUrlPattern.exec(url)
+  return { field, filename: '', type: match?.[1] ?? '', data: Buffer.from(match?.[2] ?? '', 'base64') }
+}
+
+/** What an OpenAI-compatible chat completion needs: a model, and user messages with text and image parts. */
+function chatErrors(body: Record<string, unknown>): string[] {
+  const errors: string[] = []
+  if (typeof body.model !== 'string' || !body.model) errors.push('model is required')
+  const messages = body.messages
+  if (!Array.isArray(messages) || !messages.length) return [...errors, 'messages must be a non-empty array']
+  for (const message of messages as { role?: unknown, content?: unknown }[]) {
+    if (!['system', 'user', 'assistant'].includes(String(message.role))) errors.push(`role ${String(message.role)} is not valid`)
+    const content = message.content
+    if (typeof content === 'string') continue
+    if (!Array.isArray(content)) {
+      errors.push('content must be a string or an array of parts')
+      continue
+    }
+    for (const part of content as { type?: string, text?: unknown, image_url?: { url?: unknown } }[]) {
+      if (part.type === 'text' && typeof part.text !== 'string') errors.push('a text part needs text')
+      else if (part.type === 'image_url' && !(typeof part.image_url?.url === 'string' && dataUrlPattern.test(part.image_url.url))) errors.push('an image_url part needs a data: URL')
+      else if (part.type !== 'text' && part.type !== 'image_url') errors.push(`unknown part type ${String(part.type)}`)
+    }
+  }
+  return errors
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
@@ -117,25 +158,69 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     queue: [],
     fallback: { kind: 'b64' },
     fileFetches: 0,
+    refuseEdits: false,
+    inFlight: 0,
+    maxInFlight: 0,
     close: async () => {
       for (const res of hanging) res.destroy()
       await new Promise<void>(resolve => server.close(() => resolve()))
     },
   }
 
-  async function answer(res: ServerResponse, behaviour: Behaviour, size: unknown): Promise<void> {
+  async function fileUrl(size: unknown, expired = false) {
+    const id = `img-${++fileCounter}`
+    files.set(id, { data: await imageFor(size), fetched: false, expired })
+    return `${state.url}/files/${id}.png`
+  }
+
+  async function dataUrl(size: unknown) {
+    return `data:image/png;base64,${(await imageFor(size)).toString('base64')}`
+  }
+
+  function chat(res: ServerResponse, message: Record<string, unknown>) {
+    return sendJson(res, 200, { id: 'chatcmpl-fake', object: 'chat.completion', created: Math.floor(Date.now() / 1000), choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', ...message } }] })
+  }
+
+  /** The picture in the shape of a chat completion: images-API behaviours get their chat equivalent. */
+  async function answerChat(res: ServerResponse, behaviour: Behaviour, size: unknown): Promise<void> {
+    switch (behaviour.kind) {
+      case 'b64':
+      case 'chat-images':
+        return chat(res, { content: '', images: [{ type: 'image_url', image_url: { url: await dataUrl(size) } }] })
+      case 'chat-markdown':
+        return chat(res, { content: `Here is your picture:\n\n![image](${await dataUrl(size)})` })
+      case 'url':
+      case 'chat-markdown-url':
+        return chat(res, { content: `![image](${await fileUrl(size)})` })
+      case 'chat-parts':
+        return chat(res, { content: [{ type: 'text', text: 'Here you go.' }, { type: 'image_url', image_url: { url: await dataUrl(size) } }] })
+      case 'text':
+        return chat(res, { content: behaviour.text })
+      case 'empty':
+        return chat(res, { content: '' })
+      default:
+        return answer(res, behaviour, size, true)
+    }
+  }
+
+  async function answer(res: ServerResponse, behaviour: Behaviour, size: unknown, isChat = false): Promise<void> {
     switch (behaviour.kind) {
       case 'delay':
         await new Promise(r => setTimeout(r, behaviour.ms))
-        return answer(res, behaviour.then, size)
+        return isChat ? answerChat(res, behaviour.then, size) : answer(res, behaviour.then, size)
+      case 'chat-images':
+      case 'chat-markdown':
+      case 'chat-markdown-url':
+      case 'chat-parts':
+        return openAiError(res, 500, `${behaviour.kind} is a chat answer`, 'server_error', null)
+      case 'text':
+        // The images API has no place for words: the picture is simply missing.
+        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [] })
       case 'b64':
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: (await imageFor(size)).toString('base64') }] })
       case 'url':
-      case 'url-403': {
-        const id = `img-${++fileCounter}`
-        files.set(id, { data: await imageFor(size), fetched: false, expired: behaviour.kind === 'url-403' })
-        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ url: `${state.url}/files/${id}.png` }] })
-      }
+      case 'url-403':
+        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ url: await fileUrl(size, behaviour.kind === 'url-403') }] })
       case 'status':
         return openAiError(res, behaviour.status, behaviour.message ?? `upstream ${behaviour.status}`, behaviour.type ?? 'server_error', behaviour.code ?? null)
       case 'hang':
@@ -183,14 +268,17 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     }
     state.requests.push(record)
 
-    if (req.method !== 'POST' || (path !== '/v1/images/generations' && path !== '/v1/images/edits')) {
+    if (req.method !== 'POST' || !['/v1/images/generations', '/v1/images/edits', '/v1/chat/completions'].includes(path)) {
       return openAiError(res, 404, `Unknown route ${req.method} ${path}`, 'invalid_request_error', null)
     }
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       return openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key')
     }
 
-    if (path === '/v1/images/generations') {
+    if (path === '/v1/images/edits' && state.refuseEdits) {
+      return openAiError(res, 403, 'This model is not available on /v1/images/edits; send reference images to /v1/images/generations.', 'invalid_request_error', 'model_not_supported')
+    }
+    if (path === '/v1/images/generations' || path === '/v1/chat/completions') {
       if (!/^application\/json\b/.test(record.contentType ?? '')) record.schemaErrors.push('content-type is not application/json')
       try {
         record.fields = JSON.parse(body.toString('utf8')) as Record<string, unknown>
@@ -198,7 +286,23 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
       catch {
         record.schemaErrors.push('body is not JSON')
       }
-      record.schemaErrors.push(...errorsOf(generation, record.fields))
+    }
+    if (path === '/v1/images/generations') {
+      // Reference images, where a gateway takes them on this route: data URLs in an `image` array.
+      const references = record.fields.image
+      if (references !== undefined) {
+        if (!Array.isArray(references) || !references.every(r => typeof r === 'string' && dataUrlPattern.test(r))) record.schemaErrors.push('image must be an array of data URLs')
+        else record.files.push(...references.map(url => decodeDataUrl('image', url)))
+      }
+      const { image: _references, ...rest } = record.fields
+      record.schemaErrors.push(...errorsOf(generation, rest))
+    }
+    else if (path === '/v1/chat/completions') {
+      record.schemaErrors.push(...chatErrors(record.fields))
+      const parts = ((record.fields.messages as { content?: unknown }[] | undefined)?.[0]?.content ?? []) as { type?: string, image_url?: { url?: string } }[]
+      for (const part of Array.isArray(parts) ? parts : []) {
+        if (part.type === 'image_url' && typeof part.image_url?.url === 'string') record.files.push(decodeDataUrl('image_url', part.image_url.url))
+      }
     }
     else {
       if (!/^multipart\/form-data\b/.test(record.contentType ?? '')) record.schemaErrors.push('content-type is not multipart/form-data')
@@ -231,7 +335,16 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     if (record.schemaErrors.length) {
       return openAiError(res, 400, `Invalid request: ${record.schemaErrors.join('; ')}`, 'invalid_request_error', 'invalid_request')
     }
-    await answer(res, state.queue.shift() ?? state.fallback, record.fields.size)
+    state.inFlight++
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight)
+    res.once('close', () => state.inFlight--)
+    const behaviour = state.queue.shift() ?? state.fallback
+    if (path !== '/v1/chat/completions') return answer(res, behaviour, record.fields.size)
+    // Without image output asked for, some gateways answer in words only.
+    const modalities = record.fields.modalities
+    if (!Array.isArray(modalities) || !modalities.includes('image')) return answerChat(res, { kind: 'text', text: 'I can only describe the picture.' }, undefined)
+    const ratio = (record.fields.image_config as { aspect_ratio?: string } | undefined)?.aspect_ratio
+    await answerChat(res, behaviour, typeof ratio === 'string' ? ratio.replace(':', 'x') : '1x1')
   })
 
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))

@@ -19,7 +19,7 @@ Commands:
   create-admin <email> <password>        create an admin account, or make an existing account an
                                          admin with this password (its old sign-ins end)
   promote <email>                        make an existing account an admin
-  grant <email> <amount> [--reason text] add credits (a negative amount deducts; not below zero)
+  grant <email> <amount> --reason text   add credits (a negative amount deducts; not below zero)
   list-users [--query text]              list accounts, newest first (at most 100)
   help                                   show this text
 
@@ -101,7 +101,7 @@ async function run(argv: string[]): Promise<void> {
       expect(2)
       const email = parse(EmailSchema, args[0], 'email')
       const amount = parse(CreditAmountSchema, Number(args[1]), 'amount (a non-zero integer from -100000 to 100000)')
-      const reason = parse(CreditReasonSchema.optional(), values.reason, 'reason')
+      const reason = parse(CreditReasonSchema, values.reason ?? '', 'reason (--reason "why")')
       openDataFolder()
       const user = await addCredits({ email, amount, reason }, null, 'cli')
       console.log(`${user.email}: ${amount > 0 ? '+' : ''}${amount} credits, balance ${user.credits}`)

@@ -51,9 +51,11 @@ export const creations = sqliteTable('creations', {
   // The job that made it, and the model name the gateway was asked for (modelUsed is our public id).
   jobId: integer('job_id'),
   upstreamModel: text('upstream_model'),
+  favorite: integer('favorite', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 }, t => [
   index('creations_user_id_idx').on(t.userId, t.id),
+  index('creations_user_favorite_idx').on(t.userId, t.favorite, t.id),
   index('creations_job_idx').on(t.jobId),
 ])
 

@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { SortOrder, UsersQuery, UserSort } from '#shared/schemas/admin'
 import { useDb } from '#server/db'
+import { contains } from '#server/repositories/like'
 import { creditLedger, generationJobs, users, type UserRow } from '#server/db/schema'
 
 export interface UserWithActivity extends UserRow {
@@ -27,13 +28,8 @@ const SORT_COLUMNS: Record<UserSort, AnyColumn | SQL> = {
   lastActiveAt: lastActiveMs,
 }
 
-/** `%`, `_` and `\` in a search are matched literally. */
-function likePattern(text: string) {
-  return `%${text.replace(/[\\%_]/g, c => `\\${c}`)}%`
-}
-
 function emailMatches(query: string) {
-  return query ? sql`${users.email} like ${likePattern(query)} escape '\\'` : undefined
+  return contains(users.email, query)
 }
 
 function withActivity(row: { user: UserRow, creationsCount: number, lastActiveMs: number }): UserWithActivity {

@@ -1,5 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm'
+import type { GenerationKind } from '#shared/constants/catalog'
 import { useDb } from '#server/db'
+import { contains } from '#server/repositories/like'
 import { creations, type CreationRow } from '#server/db/schema'
 
 /** The caller's creation, or undefined: ownership is part of the query. */
@@ -7,13 +9,32 @@ export async function findOwnedCreation(id: number, userId: number): Promise<Cre
   return useDb().select().from(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).get()
 }
 
-/** Newest first, `limit` rows with ids below `beforeId`. */
-export async function listOwnedCreations(userId: number, limit: number, beforeId?: number): Promise<CreationRow[]> {
+export interface CreationFilter {
+  /** Words in the prompt. */
+  text?: string
+  model?: string
+  kind?: GenerationKind
+  favorite?: boolean
+}
+
+/** Newest first, `limit` rows with ids below `beforeId`, narrowed by the filter. */
+export async function listOwnedCreations(userId: number, limit: number, beforeId?: number, filter: CreationFilter = {}): Promise<CreationRow[]> {
   return useDb().select().from(creations)
-    .where(and(eq(creations.userId, userId), beforeId ? lt(creations.id, beforeId) : undefined))
+    .where(and(
+      eq(creations.userId, userId),
+      beforeId ? lt(creations.id, beforeId) : undefined,
+      contains(creations.prompt, filter.text),
+      filter.model ? eq(creations.modelUsed, filter.model) : undefined,
+      filter.kind ? eq(creations.kind, filter.kind) : undefined,
+      filter.favorite === undefined ? undefined : eq(creations.favorite, filter.favorite),
+    ))
     .orderBy(desc(creations.id))
     .limit(limit)
     .all()
+}
+
+export async function setOwnedFavorite(id: number, userId: number, favorite: boolean): Promise<CreationRow | undefined> {
+  return useDb().update(creations).set({ favorite }).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning().get()
 }
 
 export async function deleteOwnedCreation(id: number, userId: number): Promise<CreationRow | undefined> {

@@ -23,6 +23,7 @@ export function toCreation(row: CreationRow): Creation {
     kind: row.kind,
     width: row.width,
     height: row.height,
+    favorite: row.favorite,
     createdAt: row.createdAt.toISOString(),
   }
 }

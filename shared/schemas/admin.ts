@@ -12,13 +12,14 @@ const SORT_ORDERS = ['asc', 'desc'] as const
 export type SortOrder = (typeof SORT_ORDERS)[number]
 
 export const CreditAmountSchema = whole(-CREDIT_AMOUNT_LIMIT, CREDIT_AMOUNT_LIMIT).refine(n => n !== 0, 'Must not be zero')
-export const CreditReasonSchema = z.string().trim().max(REASON_MAX_LENGTH)
+/** Why credits are granted or deducted: required, kept in the ledger. */
+export const CreditReasonSchema = z.string().trim().min(1).max(REASON_MAX_LENGTH)
 
 export const AddCreditsSchema = z.object({
   userId: z.number().int().positive().optional(),
   email: z.string().trim().toLowerCase().min(1).max(254).optional(),
   amount: CreditAmountSchema,
-  reason: CreditReasonSchema.optional(),
+  reason: CreditReasonSchema,
 }).refine(body => (body.userId === undefined) !== (body.email === undefined), {
   message: 'Give exactly one of userId and email',
   path: ['userId'],

@@ -1,5 +1,5 @@
 import { z } from './zod'
-import { MAX_BATCH, PROMPT_MAX_LENGTH, SIZES } from '../constants/catalog'
+import { GENERATION_KINDS, MAX_BATCH, PROMPT_MAX_LENGTH, SIZES } from '../constants/catalog'
 
 /** A whole number sent as JSON or as a form field's text. */
 const count = (max: number) => z.union([z.number(), z.string().trim().regex(/^\d{1,2}$/).transform(Number)]).pipe(z.number().int().min(1).max(max))
@@ -16,12 +16,23 @@ export const GenerationFieldsSchema = z.object({
   n: count(MAX_BATCH).default(1),
 })
 
-export const CursorQuerySchema = z.object({
+const flag = z.enum(['0', '1', 'true', 'false']).transform(v => v === '1' || v === 'true')
+
+/** `GET /api/gallery`: a page of the caller's creations, newest first, optionally narrowed. */
+export const GalleryQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
   cursor: z.string().regex(/^[1-9]\d{0,15}$/).optional(),
+  /** Words in the prompt. */
+  q: z.string().trim().max(200).optional(),
+  model: z.string().trim().max(64).optional(),
+  kind: z.enum(GENERATION_KINDS).optional(),
+  favorite: flag.optional(),
 })
+export type GalleryQuery = z.infer<typeof GalleryQuerySchema>
+
+export const FavoriteSchema = z.object({ favorite: z.boolean() })
 
 export const JobsQuerySchema = z.object({
-  active: z.enum(['0', '1', 'true', 'false']).transform(v => v === '1' || v === 'true').default(false),
+  active: flag.default(false),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 })

@@ -56,6 +56,8 @@ export interface Creation {
   kind: GenerationKind
   width: number
   height: number
+  /** Marked by its owner, for the gallery's favourites filter. */
+  favorite: boolean
   createdAt: string
 }
 
@@ -131,6 +133,14 @@ export interface AdminModel extends ModelInfo {
   enabled: boolean
   sortOrder: number
   updatedAt: string
+}
+
+/** `GET /api/site`: what any visitor may know about this installation. */
+export interface SiteInfo {
+  /** Credits a new account starts with. */
+  signupCredits: number
+  provider: 'openai' | 'demo'
+  version: string
 }
 
 export interface ModelsResponse {

@@ -44,7 +44,7 @@ describe('npm run admin', () => {
     const help = await admin('help')
     expect(help.code).toBe(0)
     for (const command of ['create-admin', 'promote', 'grant', 'list-users']) expect(help.stdout).toContain(command)
-    for (const args of [[], ['frobnicate'], ['grant', 'a@example.com'], ['grant', 'a@example.com', 'ten'], ['grant', 'a@example.com', '0'],
+    for (const args of [[], ['frobnicate'], ['grant', 'a@example.com'], ['grant', 'a@example.com', '5'], ['grant', 'a@example.com', 'ten'], ['grant', 'a@example.com', '0'],
       ['grant', 'a@example.com', '100001'], ['grant', 'not-an-email', '5'], ['create-admin', 'a@example.com', 'short'], ['list-users', '--bogus']]) {
       const result = await admin(...args)
       expect(result.code, args.join(' ')).toBe(2)
@@ -57,17 +57,17 @@ describe('npm run admin', () => {
     const granted = await admin('grant', user.email, '7', '--reason', 'cli bonus')
     expect(granted, granted.stderr).toMatchObject({ code: 0 })
     expect(granted.stdout).toContain('balance 10')
-    const deducted = await admin('grant', user.email, '-4')
+    const deducted = await admin('grant', user.email, '-4', '--reason', 'correction')
     expect(deducted.code).toBe(0)
-    const tooMuch = await admin('grant', user.email, '-100')
+    const tooMuch = await admin('grant', user.email, '-100', '--reason', 'too much')
     expect(tooMuch.code).toBe(1)
     expect(tooMuch.stderr).toContain('below zero')
-    expect((await admin('grant', 'nobody-here@example.com', '5')).code).toBe(1)
+    expect((await admin('grant', 'nobody-here@example.com', '5', '--reason', 'x')).code).toBe(1)
 
     expect((await user.api<{ credits: number }>('/api/users/me')).credits).toBe(6)
     const { ledger } = await adminApi<AdminUserDetail>(`/api/admin/users/${user.user.id}`)
     expect(ledger.map(r => [r.delta, r.reason, r.reference, r.actorId, r.note])).toEqual([
-      [-4, 'admin_grant', 'cli', null, null],
+      [-4, 'admin_grant', 'cli', null, 'correction'],
       [7, 'admin_grant', 'cli', null, 'cli bonus'],
       [3, 'signup', null, null, null],
     ])

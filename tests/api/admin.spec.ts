@@ -45,7 +45,7 @@ describe('permissions', () => {
     ['GET', '/api/admin/users'],
     ['GET', '/api/admin/users/1'],
     ['PATCH', '/api/admin/users/1', { role: 'admin' }],
-    ['POST', '/api/admin/add-credits', { userId: 1, amount: 5 }],
+    ['POST', '/api/admin/add-credits', { userId: 1, amount: 5, reason: 'test' }],
     ['GET', '/api/admin/stats'],
     ['GET', '/api/admin/codes'],
     ['POST', '/api/admin/codes', { credits: 5, count: 1 }],
@@ -64,7 +64,7 @@ describe('permissions', () => {
 
   it('the user\'s forbidden attempts changed nothing: no grant, no role change', async () => {
     const user = await signUp(f.server)
-    await user.api.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 500 } })
+    await user.api.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 500, reason: 'test' } })
     await user.api.raw(`/api/admin/users/${user.user.id}`, { method: 'PATCH', body: { role: 'admin' } })
     const { user: after, ledger } = await detail(user.user.id)
     expect(after).toMatchObject({ credits: 3, role: 'user' })
@@ -77,19 +77,29 @@ describe('permissions', () => {
 })
 
 describe('POST /api/admin/add-credits', () => {
+  it('needs a reason for every grant and deduction: 400 without one, nothing changed', async () => {
+    const user = await signUp(f.server)
+    for (const reason of [undefined, '', '   ']) {
+      const res = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 5, ...(reason === undefined ? {} : { reason }) } })
+      const error = expectApiError(res, 400, 'VALIDATION_ERROR') as unknown as { details: { fields: Record<string, string[]> } }
+      expect(Object.keys(error.details.fields)).toEqual(['reason'])
+    }
+    expect(await balanceOf(user.token)).toBe(3)
+  })
+
   it('grants by user id and by email, returns the user and writes a ledger row naming the admin and the reason', async () => {
     const user = await signUp(f.server)
     const byId = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 10, reason: '  活动奖励  ' } })
     expect(byId.status).toBe(200)
     expect(byId._data).toEqual({ user: { id: user.user.id, email: user.email, credits: 13, role: 'user', createdAt: expect.any(String) } })
-    const byEmail = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { email: user.email.toUpperCase(), amount: -4 } })
+    const byEmail = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { email: user.email.toUpperCase(), amount: -4, reason: 'test' } })
     expect(byEmail.status).toBe(200)
     expect((byEmail._data as { user: { credits: number } }).user.credits).toBe(9)
     expect(await balanceOf(user.token)).toBe(9)
 
     const { ledger } = await detail(user.user.id)
     expect(ledger.map(r => [r.delta, r.balanceAfter, r.reason, r.actorId, r.actorEmail, r.note])).toEqual([
-      [-4, 9, 'admin_grant', f.adminId, ADMIN_EMAIL, null],
+      [-4, 9, 'admin_grant', f.adminId, ADMIN_EMAIL, 'test'],
       [10, 13, 'admin_grant', f.adminId, ADMIN_EMAIL, '活动奖励'],
       [3, 3, 'signup', null, null, null],
     ])
@@ -97,34 +107,34 @@ describe('POST /api/admin/add-credits', () => {
 
   it('deducts down to exactly zero, and refuses a deduction below zero with 400 changing nothing', async () => {
     const user = await signUp(f.server)
-    const tooMuch = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -4 } })
+    const tooMuch = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -4, reason: 'test' } })
     const error = expectApiError(tooMuch, 400, 'VALIDATION_ERROR') as unknown as { details: { fields: Record<string, string[]> } }
     expect(Object.keys(error.details.fields)).toEqual(['amount'])
     expect(await balanceOf(user.token)).toBe(3)
     expect((await detail(user.user.id)).ledger).toHaveLength(1)
 
-    const exact = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -3 } })
+    const exact = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -3, reason: 'test' } })
     expect(exact.status).toBe(200)
     expect(await balanceOf(user.token)).toBe(0)
   })
 
   it('answers 404 NOT_FOUND for an unknown user id or email', async () => {
-    expectApiError(await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: 987_654, amount: 5 } }), 404, 'NOT_FOUND')
-    expectApiError(await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { email: uniqueEmail('ghost'), amount: 5 } }), 404, 'NOT_FOUND')
+    expectApiError(await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: 987_654, amount: 5, reason: 'test' } }), 404, 'NOT_FOUND')
+    expectApiError(await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { email: uniqueEmail('ghost'), amount: 5, reason: 'test' } }), 404, 'NOT_FOUND')
   })
 
   it.each([
-    ['both userId and email', (id: number, email: string) => ({ userId: id, email, amount: 5 }), 'userId'],
-    ['neither userId nor email', () => ({ amount: 5 }), 'userId'],
-    ['amount 0', (id: number) => ({ userId: id, amount: 0 }), 'amount'],
+    ['both userId and email', (id: number, email: string) => ({ userId: id, email, amount: 5, reason: 'test' }), 'userId'],
+    ['neither userId nor email', () => ({ amount: 5, reason: 'test' }), 'userId'],
+    ['amount 0', (id: number) => ({ userId: id, amount: 0, reason: 'test' }), 'amount'],
     ['a fractional amount', (id: number) => ({ userId: id, amount: 1.5 }), 'amount'],
-    ['amount 100001', (id: number) => ({ userId: id, amount: 100_001 }), 'amount'],
-    ['amount -100001', (id: number) => ({ userId: id, amount: -100_001 }), 'amount'],
+    ['amount 100001', (id: number) => ({ userId: id, amount: 100_001, reason: 'test' }), 'amount'],
+    ['amount -100001', (id: number) => ({ userId: id, amount: -100_001, reason: 'test' }), 'amount'],
     ['amount as a string', (id: number) => ({ userId: id, amount: '5' }), 'amount'],
     ['a missing amount', (id: number) => ({ userId: id }), 'amount'],
     ['a reason of 201 characters', (id: number) => ({ userId: id, amount: 5, reason: 'r'.repeat(201) }), 'reason'],
-    ['userId as a string', (id: number) => ({ userId: String(id), amount: 5 }), 'userId'],
-    ['a negative userId', () => ({ userId: -1, amount: 5 }), 'userId'],
+    ['userId as a string', (id: number) => ({ userId: String(id), amount: 5, reason: 'test' }), 'userId'],
+    ['a negative userId', () => ({ userId: -1, amount: 5, reason: 'test' }), 'userId'],
   ])('rejects %s with 400 VALIDATION_ERROR and changes nothing', async (_name, body, field) => {
     const user = await signUp(f.server)
     const res = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: body(user.user.id, user.email) })
@@ -138,7 +148,7 @@ describe('POST /api/admin/add-credits', () => {
     const user = await signUp(f.server)
     const up = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 100_000, reason: 'r'.repeat(200) } })
     expect(up.status).toBe(200)
-    const down = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -100_000 } })
+    const down = await f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -100_000, reason: 'test' } })
     expect(down.status).toBe(200)
     expect(await balanceOf(user.token)).toBe(3)
   })
@@ -158,7 +168,7 @@ describe('POST /api/admin/add-credits', () => {
   it('deducts exactly what is there when 10 parallel -1 deductions meet a balance of 3', async () => {
     const user = await signUp(f.server)
     const results = await Promise.all(Array.from({ length: 10 }, () =>
-      f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -1 } })))
+      f.admin.raw('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: -1, reason: 'test' } })))
     expect(results.filter(r => r.status === 200)).toHaveLength(3)
     expect(results.filter(r => r.status === 400)).toHaveLength(7)
     expect(await balanceOf(user.token)).toBe(0)
@@ -184,7 +194,7 @@ describe('GET /api/admin/users', () => {
 
   it('takes last activity from the ledger when there are no creations', async () => {
     const user = await signUp(f.server)
-    await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 1 } })
+    await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 1, reason: 'test' } })
     const { user: shown, ledger } = await detail(user.user.id)
     expect(shown.lastActiveAt).toBe(ledger[0]!.createdAt)
     expect(shown.creationsCount).toBe(0)
@@ -206,7 +216,7 @@ describe('GET /api/admin/users', () => {
     const made: { id: number, email: string }[] = []
     for (const n of [5, 1, 9]) {
       const user = await signUp(f.server, `${tag}-${n}@example.com`)
-      await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: n } })
+      await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: n, reason: 'test' } })
       made.push({ id: user.user.id, email: user.email })
     }
     const list = (query: Record<string, string | number>) => f.admin<AdminUserList>('/api/admin/users', { query: { query: tag, ...query } })
@@ -251,7 +261,7 @@ describe('GET /api/admin/users/:id', () => {
     expect(body.ledger.map(r => [r.delta, r.reason, r.note])).toEqual([[2, 'admin_grant', 'welcome'], [3, 'signup', null]])
     expect(body.creations).toEqual([{
       id: created.id, userId: user.user.id, prompt: 'a banana', imageUrl: '/images/x.png', thumbnailUrl: '/images/x.thumb.webp',
-      modelUsed: 'nano-banana', size: '16:9', kind: 'image-to-image', width: 1344, height: 768, createdAt: created.createdAt.toISOString(),
+      modelUsed: 'nano-banana', size: '16:9', kind: 'image-to-image', width: 1344, height: 768, favorite: false, createdAt: created.createdAt.toISOString(),
     }])
     expect(JSON.stringify(body)).not.toMatch(/hash|password/i)
   })
@@ -265,7 +275,7 @@ describe('GET /api/admin/users/:id', () => {
 describe('PATCH /api/admin/users/:id', () => {
   it('disables a user: their token stops working, they cannot sign in, nothing of theirs is deleted; enabling lets them sign in again', async () => {
     const user = await signUp(f.server)
-    await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 7 } })
+    await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 7, reason: 'test' } })
     const res = await f.admin.raw<{ user: AdminUser }>(`/api/admin/users/${user.user.id}`, { method: 'PATCH', body: { disabled: true } })
     expect(res.status).toBe(200)
     expect(res._data!.user).toMatchObject({ id: user.user.id, disabled: true, credits: 10 })
@@ -325,8 +335,8 @@ describe('GET /api/admin/stats', () => {
       const u1 = await signUp(s.server)
       await signUp(s.server)
       s.db.insert(users).values({ email: 'old@example.com', passwordHash: 'x', createdAt: new Date(now - 10 * DAY) }).run()
-      await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: 10 } })
-      await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: -2 } })
+      await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: 10, reason: 'test' } })
+      await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: -2, reason: 'test' } })
       const at = (ms: number) => new Date(ms)
       const job = { userId: u1.user.id, kind: 'text-to-image' as const, model: 'nano-banana', size: '1:1', cost: 1, provider: 'demo' }
       s.db.insert(generationJobs).values([

@@ -23,7 +23,7 @@ beforeEach(() => {
 })
 
 const ALL_SIZES = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9']
-const CREATION_KEYS = ['createdAt', 'height', 'id', 'imageUrl', 'kind', 'modelUsed', 'prompt', 'size', 'thumbnailUrl', 'userId', 'width']
+const CREATION_KEYS = ['createdAt', 'favorite', 'height', 'id', 'imageUrl', 'kind', 'modelUsed', 'prompt', 'size', 'thumbnailUrl', 'userId', 'width']
 
 async function balance(token: string) {
   return (await client(server, token)<{ credits: number }>('/api/users/me')).credits

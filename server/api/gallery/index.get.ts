@@ -1,9 +1,9 @@
-import { CursorQuerySchema } from '#shared/schemas/generation'
+import { GalleryQuerySchema } from '#shared/schemas/generation'
 import { galleryPage } from '#server/services/gallery'
 import { requireUser } from '#server/utils/auth'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
-  const { limit, cursor } = await getValidatedQuery(event, CursorQuerySchema.parse)
-  return galleryPage(user.id, limit, cursor ? Number(cursor) : undefined)
+  const query = await getValidatedQuery(event, GalleryQuerySchema.parse)
+  return galleryPage(user.id, query)
 })

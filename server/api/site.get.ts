@@ -1,0 +1,3 @@
+import { site } from '#server/services/site'
+
+export default defineEventHandler(() => site())

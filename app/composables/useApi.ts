@@ -6,6 +6,17 @@ export class ApiRequestError extends Error {
   constructor(readonly code: string, message: string, readonly status: number, readonly details?: Record<string, unknown>) {
     super(message)
   }
+
+  /** The error format again: Nuxt keeps an error's `data` and `status` when the server render hands it to the browser. */
+  get data() {
+    return { error: { code: this.code, message: this.message, details: this.details } }
+  }
+}
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false
+  const { error } = value
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
 }
 
 /**
@@ -29,23 +40,29 @@ export function useApi() {
       return await request<T>(url, options as Parameters<typeof request>[1]) as T
     }
     catch (error) {
-      const failure = toApiError(error)
+      const apiError = toApiError(error)
       // The session ended on the server (signed out elsewhere, idle too long): the pages follow.
-      if (failure.code === 'UNAUTHORIZED') await nuxtApp.runWithContext(() => useUserStore().forget())
-      throw failure
+      if (apiError.code === 'UNAUTHORIZED') await nuxtApp.runWithContext(() => useUserStore().forget())
+      throw apiError
     }
   }
 
+  /** Whatever a request threw, as an ApiRequestError: ofetch's FetchError, or Nuxt's wrapping of either. */
   function toApiError(error: unknown): ApiRequestError {
     if (error instanceof ApiRequestError) return error
-    if (error instanceof FetchError) {
-      const body = error.data as ApiErrorBody | undefined
-      if (body?.error?.code) return new ApiRequestError(body.error.code, translate(body.error.code, body.error.message), error.statusCode ?? 0, body.error.details)
-      if (!error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
-      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), error.statusCode)
+    // useAsyncData wraps what its handler threw; in the browser the original is the cause.
+    if (isNuxtError(error) && error.cause instanceof ApiRequestError) return error.cause
+    if (error instanceof FetchError || isNuxtError(error)) {
+      const status = error.statusCode ?? 0
+      if (isApiErrorBody(error.data)) {
+        const { code, message, details } = error.data.error
+        return new ApiRequestError(code, translate(code, message), status, details)
+      }
+      if (error instanceof FetchError && !error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
+      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), status)
     }
     return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), 0)
   }
 
-  return { api, toApiError, translate }
+  return { api, toApiError }
 }

@@ -9,7 +9,7 @@ interface GenerationInput {
   model: string
   size: string
   /** Sent with image-to-image only. */
-  images: File[]
+  images: readonly File[]
 }
 
 /** One generation, from the click to its picture or its error. */

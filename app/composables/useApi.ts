@@ -1,5 +1,9 @@
 import type { ApiErrorBody } from '#shared/types/api'
+import { MAX_INPUT_IMAGE_BYTES } from '#shared/constants/catalog'
 import { FetchError } from 'ofetch'
+
+// The limits some error messages name (PAYLOAD_TOO_LARGE).
+const limits = { mb: MAX_INPUT_IMAGE_BYTES / 1024 / 1024 }
 
 /** An API failure, with the code from the server's error format and a message in the reader's language. */
 export class ApiRequestError extends Error {
@@ -32,7 +36,7 @@ export function useApi() {
 
   function translate(code: string, fallback?: string) {
     const key = `errors.${code}`
-    return te(key) ? t(key) : (fallback ?? t('errors.INTERNAL_ERROR'))
+    return te(key) ? t(key, limits) : (fallback ?? t('errors.INTERNAL_ERROR'))
   }
 
   async function api<T>(url: string, options: Parameters<typeof $fetch>[1] = {}): Promise<T> {

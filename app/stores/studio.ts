@@ -1,4 +1,4 @@
-import { DEFAULT_SIZE, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES, PROMPT_MAX_LENGTH, SIZES, type GenerationKind } from '#shared/constants/catalog'
+import { DEFAULT_SIZE, GENERATION_KINDS, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES, PROMPT_MAX_LENGTH, SIZES, type GenerationKind } from '#shared/constants/catalog'
 import type { Creation } from '#shared/types/api'
 import { defineStore } from 'pinia'
 import type { LocationQuery } from 'vue-router'
@@ -16,6 +16,7 @@ export interface SelectedImage {
 export type GenerateBlock = 'noModels' | 'credits' | 'prompt' | 'images'
 
 const queryText = (value: unknown) => (typeof value === 'string' ? value : undefined)
+const isKind = (value: unknown): value is GenerationKind => GENERATION_KINDS.some(kind => kind === value)
 
 /** The studio's draft (mode, prompt, model, ratio, reference images), kept while the user visits other pages. */
 export const useStudioStore = defineStore('studio', () => {
@@ -53,7 +54,7 @@ export const useStudioStore = defineStore('studio', () => {
   /** A remix link (`/studio?prompt=…&model=…&size=…`) replaces the draft and what the studio shows. */
   function applyLink(query: LocationQuery) {
     const link = { mode: queryText(query.mode), prompt: queryText(query.prompt), model: queryText(query.model), size: queryText(query.size) }
-    if (link.mode === 'image-to-image' || link.mode === 'text-to-image') mode.value = link.mode
+    if (isKind(link.mode)) mode.value = link.mode
     if (link.prompt !== undefined) prompt.value = link.prompt.slice(0, PROMPT_MAX_LENGTH)
     if (link.model) modelId.value = link.model
     if (link.size && sizes.value.includes(link.size)) size.value = link.size

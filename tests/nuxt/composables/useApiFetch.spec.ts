@@ -64,4 +64,10 @@ describe('toApiError', () => {
     const carried = createError({ statusCode: original.status, message: original.message, data: original.data })
     expect(toApiError(carried)).toMatchObject({ code: 'FORBIDDEN', status: 403, details: { why: 'role' } })
   })
+
+  it('names the shared upload limit in the too-large message', () => {
+    const { toApiError } = useApi()
+    const tooLarge = createError({ statusCode: 413, data: apiError('PAYLOAD_TOO_LARGE') })
+    expect(toApiError(tooLarge).message).toBe('文件太大：每张图片不能超过 10 MB。')
+  })
 })

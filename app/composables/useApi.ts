@@ -1,11 +1,26 @@
 import type { ApiErrorBody } from '#shared/types/api'
+import { MAX_INPUT_IMAGE_BYTES } from '#shared/constants/catalog'
 import { FetchError } from 'ofetch'
+
+// The limits some error messages name (PAYLOAD_TOO_LARGE).
+const limits = { mb: MAX_INPUT_IMAGE_BYTES / 1024 / 1024 }
 
 /** An API failure, with the code from the server's error format and a message in the reader's language. */
 export class ApiRequestError extends Error {
   constructor(readonly code: string, message: string, readonly status: number, readonly details?: Record<string, unknown>) {
     super(message)
   }
+
+  /** The error format again: Nuxt keeps an error's `data` and `status` when the server render hands it to the browser. */
+  get data() {
+    return { error: { code: this.code, message: this.message, details: this.details } }
+  }
+}
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false
+  const { error } = value
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
 }
 
 /**
@@ -21,7 +36,7 @@ export function useApi() {
 
   function translate(code: string, fallback?: string) {
     const key = `errors.${code}`
-    return te(key) ? t(key) : (fallback ?? t('errors.INTERNAL_ERROR'))
+    return te(key) ? t(key, limits) : (fallback ?? t('errors.INTERNAL_ERROR'))
   }
 
   async function api<T>(url: string, options: Parameters<typeof $fetch>[1] = {}): Promise<T> {
@@ -29,23 +44,29 @@ export function useApi() {
       return await request<T>(url, options as Parameters<typeof request>[1]) as T
     }
     catch (error) {
-      const failure = toApiError(error)
+      const apiError = toApiError(error)
       // The session ended on the server (signed out elsewhere, idle too long): the pages follow.
-      if (failure.code === 'UNAUTHORIZED') await nuxtApp.runWithContext(() => useUserStore().forget())
-      throw failure
+      if (apiError.code === 'UNAUTHORIZED') await nuxtApp.runWithContext(() => useUserStore().forget())
+      throw apiError
     }
   }
 
+  /** Whatever a request threw, as an ApiRequestError: ofetch's FetchError, or Nuxt's wrapping of either. */
   function toApiError(error: unknown): ApiRequestError {
     if (error instanceof ApiRequestError) return error
-    if (error instanceof FetchError) {
-      const body = error.data as ApiErrorBody | undefined
-      if (body?.error?.code) return new ApiRequestError(body.error.code, translate(body.error.code, body.error.message), error.statusCode ?? 0, body.error.details)
-      if (!error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
-      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), error.statusCode)
+    // useAsyncData wraps what its handler threw; in the browser the original is the cause.
+    if (isNuxtError(error) && error.cause instanceof ApiRequestError) return error.cause
+    if (error instanceof FetchError || isNuxtError(error)) {
+      const status = error.statusCode ?? 0
+      if (isApiErrorBody(error.data)) {
+        const { code, message, details } = error.data.error
+        return new ApiRequestError(code, translate(code, message), status, details)
+      }
+      if (error instanceof FetchError && !error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
+      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), status)
     }
     return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), 0)
   }
 
-  return { api, toApiError, translate }
+  return { api, toApiError }
 }

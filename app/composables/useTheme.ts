@@ -1,4 +1,4 @@
-export type Theme = 'light' | 'dark'
+type Theme = 'light' | 'dark'
 
 /** Light or dark, remembered in the nb_theme cookie so the server renders the right one (no flash). */
 export function useTheme() {

@@ -2,11 +2,10 @@
 export default defineNuxtPlugin({
   name: 'remembered-locale',
   dependsOn: ['i18n:plugin'],
-  async setup(nuxtApp) {
+  async setup() {
     const remembered = useCookie<string>('nb_locale').value
-    const i18n = nuxtApp.$i18n as ReturnType<typeof useI18n>
-    if (remembered && remembered !== i18n.locale.value && i18n.availableLocales.includes(remembered as typeof i18n.locale.value)) {
-      await i18n.setLocale(remembered as typeof i18n.locale.value)
-    }
+    const i18n = useNuxtApp().$i18n
+    const chosen = i18n.availableLocales.find(code => code === remembered)
+    if (chosen && chosen !== i18n.locale.value) await i18n.setLocale(chosen)
   },
 })

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import type { ModelsResponse } from '#shared/types/api'
 
+// One model as GET /api/models lists it; shared/ is to name this type ModelInfo.
 type ModelInfo = ModelsResponse['models'][number]
 
 /** The models, sizes and provider the server offers (`GET /api/models`), fetched once per session. */

@@ -1,11 +1,7 @@
 import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES } from '#shared/constants/catalog'
 
-export { MAX_INPUT_IMAGES, SIZES as DEFAULT_SIZES } from '#shared/constants/catalog'
-export const MAX_IMAGE_BYTES = MAX_INPUT_IMAGE_BYTES
 // The server caps the long side at 2048 px too; doing it here first makes the upload small.
-export const MAX_IMAGE_SIDE = 2048
-
-export type ImageProblem = 'type' | 'size' | 'unreadable'
+const MAX_IMAGE_SIDE = 2048
 
 /** Width over height of an aspect ratio such as `16:9`; 1 for anything unreadable. */
 export function ratioOf(size: string): number {
@@ -14,9 +10,9 @@ export function ratioOf(size: string): number {
 }
 
 /** What is wrong with a file before any work is done on it, judged by its declared type and byte size. */
-export function checkImageFile(file: File): ImageProblem | null {
+export function checkImageFile(file: File): 'type' | 'size' | null {
   if (!(INPUT_IMAGE_TYPES as readonly string[]).includes(file.type)) return 'type'
-  if (file.size > MAX_IMAGE_BYTES) return 'size'
+  if (file.size > MAX_INPUT_IMAGE_BYTES) return 'size'
   return null
 }
 

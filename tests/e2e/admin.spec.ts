@@ -1,38 +1,26 @@
 import { AxeBuilder } from '@axe-core/playwright'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { AdminUserDetail } from '../../shared/types/admin'
-import { hydrated, launchBrowser, screenshot } from '../support/browser'
-import { expectNoSeriousViolations } from './helpers'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import { hydrated, screenshot } from '../support/browser'
+import { expectNoSeriousViolations, submitAuthForm, useBrowserServer } from '../support/e2e'
+import { client, signUp } from '../support/server'
 
-const ADMIN_EMAIL = 'boss@example.com'
-const ADMIN_PASSWORD = 'boss-password-1'
+const ADMIN = { email: 'boss@example.com', password: 'boss-password-1' }
 
-let server: TestServer
-let browser: Browser
+const web = useBrowserServer({ env: { NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } })
 let admin: ReturnType<typeof client>
 let user: Awaited<ReturnType<typeof signUp>>
 
 beforeAll(async () => {
-  ;[server, browser] = await Promise.all([
-    startServer({ env: { NUXT_ADMIN_EMAIL: ADMIN_EMAIL, NUXT_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
-    launchBrowser(),
-  ])
-  const login = await client(server)<{ token: string }>('/api/login', { method: 'POST', body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
-  admin = client(server, login.token)
-  user = await signUp(server)
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
+  const login = await client(web.server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
+  admin = client(web.server, login.token)
+  user = await signUp(web.server)
 })
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${server.url}/login`)
-  await page.getByLabel('邮箱').fill(email)
-  await page.getByLabel('密码').fill(password)
-  await page.getByTestId('auth-submit').click()
+async function signIn(page: Page, account: { email: string, password: string }) {
+  await page.goto(`${web.server.url}/login`)
+  await submitAuthForm(page, account)
   await page.waitForURL(/\/studio$/)
 }
 
@@ -41,13 +29,13 @@ const balance = async () => (await user.api<{ credits: number }>('/api/users/me'
 describe('the admin page in Chromium', () => {
   it('an admin finds a new user and grants them credits with a reason, after confirming', async () => {
     // axe needs a page of its own context.
-    const context = await browser.newContext()
+    const context = await web.browser.newContext()
     const page = await context.newPage()
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await page.goto(`${server.url}/admin`)
+    await signIn(page, ADMIN)
+    await page.goto(`${web.server.url}/admin`)
     await page.getByTestId('admin-page').waitFor()
     await page.getByTestId('stat-users').waitFor()
-    await page.getByTestId(`admin-user-${ADMIN_EMAIL}`).waitFor()
+    await page.getByTestId(`admin-user-${ADMIN.email}`).waitFor()
     // Every rule, every impact, on the admin area itself.
     await hydrated(page)
     const { violations } = await new AxeBuilder({ page }).include('[data-testid=admin-page]').analyze()
@@ -75,15 +63,15 @@ describe('the admin page in Chromium', () => {
     // The API agrees: the balance and one ledger row naming the admin.
     expect(await balance()).toBe(28)
     const { ledger } = await admin<AdminUserDetail>(`/api/admin/users/${user.user.id}`)
-    expect(ledger[0]).toMatchObject({ delta: 25, reason: 'admin_grant', actorEmail: ADMIN_EMAIL, note: '新用户活动奖励' })
+    expect(ledger[0]).toMatchObject({ delta: 25, reason: 'admin_grant', actorEmail: ADMIN.email, note: '新用户活动奖励' })
     await context.close()
   })
 
   it('cancelling the confirmation, or deducting more than the balance, changes nothing', async () => {
     const start = await balance()
-    const page = await browser.newPage()
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await page.goto(`${server.url}/admin`)
+    const page = await web.browser.newPage()
+    await signIn(page, ADMIN)
+    await page.goto(`${web.server.url}/admin`)
     await page.getByLabel('搜索邮箱').fill(user.email)
     await page.getByTestId(`admin-user-${user.email}`).click()
     const drawer = page.getByTestId('admin-user-drawer')
@@ -106,12 +94,12 @@ describe('the admin page in Chromium', () => {
 
   it('an admin creates a redeem code on the page, and a user redeems it', async () => {
     const start = await balance()
-    const page = await browser.newPage()
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await page.goto(`${server.url}/admin`)
+    const page = await web.browser.newPage()
+    await signIn(page, ADMIN)
+    await page.goto(`${web.server.url}/admin`)
     await page.getByRole('tab', { name: '兑换码' }).click()
     await page.getByLabel('每个码的积分').fill('7')
-    await page.getByTestId('admin-code-create').click()
+    await page.getByTestId('admin-code-submit').click()
     const shown = page.getByTestId('admin-created-codes')
     await shown.waitFor()
     const code = (await shown.textContent())!.trim()
@@ -127,10 +115,10 @@ describe('the admin page in Chromium', () => {
   })
 
   it('an admin disables a user with the switch, after confirming: their session ends; enabling lets them back', async () => {
-    const other = await signUp(server)
-    const page = await browser.newPage()
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await page.goto(`${server.url}/admin`)
+    const other = await signUp(web.server)
+    const page = await web.browser.newPage()
+    await signIn(page, ADMIN)
+    await page.goto(`${web.server.url}/admin`)
     await page.getByLabel('搜索邮箱').fill(other.email)
     await page.getByTestId(`admin-user-${other.email}`).click()
     const drawer = page.getByTestId('admin-user-drawer')
@@ -144,14 +132,14 @@ describe('the admin page in Chromium', () => {
     await page.getByTestId('admin-users').getByText('已停用').waitFor()
 
     await drawer.getByTestId('admin-disabled-switch').click()
-    await expect.poll(async () => (await client(server).raw('/api/login', { method: 'POST', body: { email: other.email, password: other.password } })).status).toBe(200)
+    await expect.poll(async () => (await client(web.server).raw('/api/login', { method: 'POST', body: { email: other.email, password: other.password } })).status).toBe(200)
     await page.close()
   })
 
   it('fits a 375 px wide screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 800 } })
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await page.goto(`${server.url}/admin`)
+    const page = await web.browser.newPage({ viewport: { width: 375, height: 800 } })
+    await signIn(page, ADMIN)
+    await page.goto(`${web.server.url}/admin`)
     await page.getByTestId('stat-users').waitFor()
     await page.getByTestId(`admin-user-${user.email}`).waitFor()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
@@ -169,9 +157,9 @@ describe('the admin page in Chromium', () => {
   })
 
   it('sends a signed-in user who is not an admin away from /admin', async () => {
-    const page = await browser.newPage()
-    await signIn(page, user.email, user.password)
-    await page.goto(`${server.url}/admin`)
+    const page = await web.browser.newPage()
+    await signIn(page, user)
+    await page.goto(`${web.server.url}/admin`)
     await page.waitForURL(url => url.pathname === '/')
     expect(await page.getByTestId('admin-page').count()).toBe(0)
     await page.close()

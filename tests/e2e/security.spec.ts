@@ -1,25 +1,12 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser'
-import { client, signUp, startServer, type TestServer } from '../support/server'
-import { closeAll, signedInContext } from './helpers'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { closeAll, submitAuthForm, useBrowserServer } from '../support/e2e'
+import { client, signUp } from '../support/server'
 
 const ADMIN_EMAIL = 'csp-admin@example.com'
 const ADMIN_PASSWORD = 'csp-admin-password-1'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([
-    startServer({ env: { NUXT_ADMIN_EMAIL: ADMIN_EMAIL, NUXT_ADMIN_PASSWORD: ADMIN_PASSWORD } }),
-    launchBrowser(),
-  ])
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const web = useBrowserServer({ env: { NUXT_ADMIN_EMAIL: ADMIN_EMAIL, NUXT_ADMIN_PASSWORD: ADMIN_PASSWORD } })
 
 /** Every Content-Security-Policy violation the page reports, from the console and from the DOM event. */
 function watchViolations(page: Page) {
@@ -38,33 +25,33 @@ function watchViolations(page: Page) {
 
 describe('the Content-Security-Policy in Chromium', () => {
   it('lets every page run, signed out, signed in and as an admin, without a single violation', async () => {
-    const anonymous = await browser.newContext()
+    const anonymous = await web.browser.newContext()
     const page = await anonymous.newPage()
     const violations = watchViolations(page)
     for (const path of ['/', '/login', '/register', '/no-such-page']) {
-      await page.goto(`${server.url}${path}`)
+      await page.goto(`${web.server.url}${path}`)
       await page.waitForLoadState('networkidle')
     }
 
-    const { context, page: signedIn } = await signedInContext(browser, server)
+    const { context, page: signedIn } = await web.signedIn()
     const signedInViolations = watchViolations(signedIn)
     for (const path of ['/studio', '/gallery', '/account']) {
-      await signedIn.goto(`${server.url}${path}`)
+      await signedIn.goto(`${web.server.url}${path}`)
       await signedIn.waitForLoadState('networkidle')
     }
     // A picture made and shown: images, the preview dialog, the theme switch.
-    await signedIn.goto(`${server.url}/studio`)
+    await signedIn.goto(`${web.server.url}/studio`)
     await signedIn.getByLabel('提示词').fill('a lighthouse in the fog')
     await signedIn.getByTestId('generate').click()
     await signedIn.getByTestId('result-image').waitFor({ timeout: 20_000 })
     await signedIn.getByTestId('theme-toggle').click()
 
-    const adminContext = await browser.newContext()
+    const adminContext = await web.browser.newContext()
     const admin = await adminContext.newPage()
     const adminViolations = watchViolations(admin)
-    const login = await client(server).raw<{ token: string }>('/api/login', { method: 'POST', body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
-    await adminContext.addCookies([{ name: 'auth.token', value: login._data!.token, url: server.url }])
-    await admin.goto(`${server.url}/admin`)
+    const login = await client(web.server).raw<{ token: string }>('/api/login', { method: 'POST', body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
+    await adminContext.addCookies([{ name: 'auth.token', value: login._data!.token, url: web.server.url }])
+    await admin.goto(`${web.server.url}/admin`)
     await admin.waitForLoadState('networkidle')
 
     expect([...violations, ...signedInViolations, ...adminViolations]).toEqual([])
@@ -74,13 +61,11 @@ describe('the Content-Security-Policy in Chromium', () => {
 
 describe('the session cookie in Chromium', () => {
   it('is HttpOnly: after signing in through the form, page scripts see no token anywhere', async () => {
-    const { email, password } = await signUp(server)
-    const context = await browser.newContext()
+    const account = await signUp(web.server)
+    const context = await web.browser.newContext()
     const page = await context.newPage()
-    await page.goto(`${server.url}/login`)
-    await page.getByLabel('邮箱').fill(email)
-    await page.getByLabel('密码').fill(password)
-    await page.getByTestId('auth-submit').click()
+    await page.goto(`${web.server.url}/login`)
+    await submitAuthForm(page, account)
     await page.waitForURL(/\/studio$/)
 
     const cookie = (await context.cookies()).find(c => c.name === 'auth.token')!

@@ -1,38 +1,25 @@
 import Database from 'better-sqlite3'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser'
-import { startServer, uniqueEmail, type TestServer } from '../support/server'
-import { closeAll, creditsShown, expectNoHorizontalScroll, loadedImageSize, PHONE, shot, signedInContext } from './helpers'
+import { describe, expect, it } from 'vitest'
+import { closeAll, creditsShown, DESKTOP, expectNoHorizontalScroll, loadedImageSize, PHONE, shot, submitAuthForm, useBrowserServer } from '../support/e2e'
+import { uniqueEmail } from '../support/server'
 
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const web = useBrowserServer()
 
 describe('the studio in Chromium', () => {
   it('takes a new user from sign-up through a text-to-image generation to the gallery, preview, download and delete', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
+    const context = await web.browser.newContext({ viewport: DESKTOP, acceptDownloads: true })
     const page = await context.newPage()
     const email = uniqueEmail('journey')
     const prompt = '一只戴着草帽的柴犬在向日葵田里奔跑，夏日午后，胶片质感'
 
-    await page.goto(`${server.url}/`)
+    await page.goto(`${web.server.url}/`)
     await shot(page, 'home-desktop')
     await page.getByTestId('home-cta').click()
     await page.waitForURL(/\/register/)
-    await page.getByLabel('邮箱').fill(email)
-    await page.getByLabel('密码').fill('a-good-password')
-    await page.getByTestId('auth-submit').click()
+    await submitAuthForm(page, { email, password: 'a-good-password' })
 
     // A new account lands in the studio, with its signup credits and the demo provider announced.
     await page.waitForURL(/\/studio$/)
@@ -113,7 +100,7 @@ describe('the studio in Chromium', () => {
   })
 
   it('generates from an uploaded photo, scaling a large one down in the browser first, and rejects files it cannot use', async () => {
-    const { context, page } = await signedInContext(browser, server)
+    const { context, page } = await web.signedIn()
     const large = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toBuffer()
     const small = await sharp({ create: { width: 400, height: 400, channels: 3, background: { r: 220, g: 60, b: 60 } } }).png().toBuffer()
 
@@ -133,7 +120,7 @@ describe('the studio in Chromium', () => {
         return original(input, init)
       }
     })
-    await page.goto(`${server.url}/studio`)
+    await page.goto(`${web.server.url}/studio`)
     await page.getByLabel('提示词').fill('把天空换成晚霞')
 
     // Pasting an image while in text-to-image switches modes and takes it as the input.
@@ -145,11 +132,11 @@ describe('the studio in Chromium', () => {
     }, png)
     await paste(small.toString('base64'))
     await expect.poll(() => page.getByTestId('input-image').count()).toBe(1)
-    expect(await page.getByTestId('mode-image').locator('input').isChecked()).toBe(true)
+    expect(await page.getByTestId('mode-image-to-image').locator('input').isChecked()).toBe(true)
     await page.getByTestId('remove-input').click()
     await expect.poll(() => page.getByTestId('input-image').count()).toBe(0)
-    await page.getByTestId('mode-text').click()
-    await page.getByTestId('mode-image').click()
+    await page.getByTestId('mode-text-to-image').click()
+    await page.getByTestId('mode-image-to-image').click()
     expect(await page.getByTestId('generate-reason').textContent()).toContain('请至少添加一张参考图片')
     expect(await page.getByTestId('generate').isDisabled()).toBe(true)
 
@@ -186,8 +173,8 @@ describe('the studio in Chromium', () => {
   })
 
   it('stops at zero credits with a clear reason, and shows the same state when the server answers 402', async () => {
-    const { context, page, account } = await signedInContext(browser, server)
-    await page.goto(`${server.url}/studio`)
+    const { context, page, account } = await web.signedIn()
+    await page.goto(`${web.server.url}/studio`)
     await page.getByLabel('提示词').fill('雪山下的湖泊')
 
     // HD costs 2 of the 3 signup credits; after it, HD is out of reach, the standard model is not.
@@ -217,8 +204,8 @@ describe('the studio in Chromium', () => {
   })
 
   it('prefills the studio from a remix link', async () => {
-    const { context, page } = await signedInContext(browser, server)
-    await page.goto(`${server.url}/studio?prompt=${encodeURIComponent('水彩风格的猫')}&model=nano-banana-hd&size=9:16`)
+    const { context, page } = await web.signedIn()
+    await page.goto(`${web.server.url}/studio?prompt=${encodeURIComponent('水彩风格的猫')}&model=nano-banana-hd&size=9:16`)
     expect(await page.getByLabel('提示词').inputValue()).toBe('水彩风格的猫')
     expect(await page.getByTestId('model-nano-banana-hd').locator('input').isChecked()).toBe(true)
     expect(await page.getByTestId('size-9:16').locator('input').isChecked()).toBe(true)
@@ -226,8 +213,8 @@ describe('the studio in Chromium', () => {
   })
 
   it('works on a 375 px wide phone: studio, result and gallery without sideways scrolling', async () => {
-    const { context, page } = await signedInContext(browser, server, { viewport: PHONE })
-    await page.goto(`${server.url}/studio`)
+    const { context, page } = await web.signedIn({ viewport: PHONE })
+    await page.goto(`${web.server.url}/studio`)
     await expectNoHorizontalScroll(page)
     await shot(page, 'studio-empty-phone')
     await page.getByLabel('提示词').fill('竖版海报：霓虹灯下的咖啡馆')
@@ -260,11 +247,11 @@ describe('the studio in Chromium', () => {
 
 describe('a long gallery', () => {
   it('loads more as the reader scrolls, with every tile sized before its image arrives', async () => {
-    const { context, page, account } = await signedInContext(browser, server)
+    const { context, page, account } = await web.signedIn()
     const res = await account.api.raw<{ creation: { id: number } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: '重复的作品', size: '3:2' } })
     expect(res.status).toBe(200)
     // 29 more rows pointing at the same stored files: more than one page (24) without 29 generations.
-    const db = new Database(join(server.dataDir, 'nano-banana.db'))
+    const db = new Database(join(web.server.dataDir, 'nano-banana.db'))
     const copy = db.prepare(`insert into creations (user_id, prompt, image_url, thumbnail_url, model_used, size, kind, width, height, created_at)
       select user_id, prompt || ' ' || ?, image_url, thumbnail_url, model_used, size, kind, width, height, created_at from creations where id = ?`)
     for (let i = 2; i <= 30; i++) copy.run(String(i), res._data!.creation.id)
@@ -272,7 +259,7 @@ describe('a long gallery', () => {
 
     // Images held back: the grid must already have its final shape without them.
     await page.route('**/images/**', route => new Promise(resolve => setTimeout(() => resolve(route.continue()), 1500)))
-    await page.goto(`${server.url}/gallery`)
+    await page.goto(`${web.server.url}/gallery`)
     const items = page.getByTestId('gallery-item')
     await items.first().waitFor()
     expect(await items.count()).toBe(24)

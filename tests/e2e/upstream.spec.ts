@@ -1,31 +1,21 @@
-import type { Browser } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser'
+import { afterAll, describe, expect, it } from 'vitest'
+import { closeAll, creditsShown, loadedImageSize, shot, useBrowserServer } from '../support/e2e'
 import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
-import { startServer, type TestServer } from '../support/server'
-import { closeAll, creditsShown, loadedImageSize, shot, signedInContext } from './helpers'
 
 // The studio against an OpenAI-compatible upstream (the tests' fake, over HTTP) instead of the demo provider.
 let upstream: FakeUpstream
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
+const web = useBrowserServer(async () => {
   upstream = await startFakeUpstream()
-  ;[server, browser] = await Promise.all([startServer({ env: upstreamEnv(upstream, 2000) }), launchBrowser()])
+  return { env: upstreamEnv(upstream, 2000) }
 })
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  await upstream?.close()
-})
+afterAll(() => upstream?.close())
 
 describe('the studio on a real provider', () => {
   it('shows no demo badge, sends a valid request and shows the image', async () => {
-    const { context, page } = await signedInContext(browser, server)
+    const { context, page } = await web.signedIn()
     upstream.queue.push({ kind: 'b64' })
-    await page.goto(`${server.url}/studio`)
+    await page.goto(`${web.server.url}/studio`)
     await page.getByTestId('credits-badge').waitFor()
     expect(await page.getByTestId('demo-badge').count()).toBe(0)
 
@@ -48,9 +38,9 @@ describe('the studio on a real provider', () => {
     ['an upstream 429', { kind: 'status', status: 429 } as const, '请求过于频繁'],
     ['no answer in time', { kind: 'hang' } as const, '图片服务响应超时'],
   ])('explains %s in words, keeps the credits, and lets the user try again', async (_name, behaviour, message) => {
-    const { context, page, account } = await signedInContext(browser, server)
+    const { context, page, account } = await web.signedIn()
     upstream.queue.push(behaviour)
-    await page.goto(`${server.url}/studio`)
+    await page.goto(`${web.server.url}/studio`)
     await page.getByLabel('提示词').fill('一座会发光的城堡')
     await page.getByTestId('generate').click()
     await expect.poll(() => page.getByTestId('studio-error').textContent(), { timeout: 15_000 }).toContain(message)
@@ -68,11 +58,11 @@ describe('the studio on a real provider', () => {
   })
 
   it('uploads the chosen image as the edit request\'s image part', async () => {
-    const { context, page } = await signedInContext(browser, server)
+    const { context, page } = await web.signedIn()
     upstream.queue.push({ kind: 'b64' })
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 10, g: 200, b: 90 } } }).jpeg().toBuffer()
-    await page.goto(`${server.url}/studio`)
-    await page.getByTestId('mode-image').click()
+    await page.goto(`${web.server.url}/studio`)
+    await page.getByTestId('mode-image-to-image').click()
     await page.getByTestId('image-input').setInputFiles([{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo }])
     await expect.poll(() => page.getByTestId('input-image').count()).toBe(1)
     await page.getByLabel('提示词').fill('改成水彩画风格')

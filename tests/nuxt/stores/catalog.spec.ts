@@ -17,17 +17,20 @@ registerEndpoint('/api/models', () => {
   return answer
 })
 
-describe('catalog store (Nuxt environment)', () => {
+describe('catalog store', () => {
   it('loads the models once, knows demo mode and looks models up by id', async () => {
     const catalog = useCatalogStore()
+    expect(catalog.isDemo).toBe(false)
     await catalog.load()
     await catalog.load()
     expect(calls).toBe(1)
     expect(catalog.isDemo).toBe(true)
     expect(catalog.model('nano-banana-hd')?.cost).toBe(2)
     expect(catalog.model('nope')).toBeUndefined()
+    expect(catalog.sizes).toEqual(['1:1', '16:9'])
     answer = { ...answer!, provider: 'openai' }
     await catalog.load(true)
+    expect(calls).toBe(2)
     expect(catalog.isDemo).toBe(false)
   })
 
@@ -36,5 +39,14 @@ describe('catalog store (Nuxt environment)', () => {
     answer = null
     await catalog.load(true)
     expect(catalog.models).toHaveLength(2)
+    expect(catalog.loaded).toBe(true)
+  })
+
+  it('forgets everything on clear (sign-out), so the next load asks again', () => {
+    const catalog = useCatalogStore()
+    catalog.clear()
+    expect(catalog.loaded).toBe(false)
+    expect(catalog.models).toEqual([])
+    expect(catalog.provider).toBeNull()
   })
 })

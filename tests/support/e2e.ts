@@ -1,20 +1,59 @@
-import { hydrated, screenshot } from '../support/browser'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { expect } from 'vitest'
-import { signUp, type TestServer } from '../support/server'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { hydrated, launchBrowser, screenshot } from './browser'
+import { signUp, startServer, type StartOptions, type TestServer } from './server'
 
 export const PHONE = { width: 375, height: 812 }
 export const DESKTOP = { width: 1280, height: 860 }
 
+interface ContextOptions { viewport?: { width: number, height: number }, locale?: string }
+
 /** A new account, signed in through the session cookie the app itself sets (no form to fill). */
-export async function signedInContext(browser: Browser, server: TestServer, options: { viewport?: { width: number, height: number }, locale?: string } = {}) {
+async function signedInContext(browser: Browser, server: TestServer, options: ContextOptions = {}) {
   const account = await signUp(server)
   const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, acceptDownloads: true })
   const cookies = [{ name: 'auth.token', value: account.token, url: server.url }]
   if (options.locale) cookies.push({ name: 'nb_locale', value: options.locale, url: server.url })
   await context.addCookies(cookies)
   return { context, account, page: await context.newPage() }
+}
+
+/**
+ * The built server and Chromium for one test file, started together before its tests and stopped
+ * after them. `options` are the server's, or a function that prepares them (starting a fake upstream first).
+ */
+export function useBrowserServer(options: StartOptions | (() => Promise<StartOptions>) = {}) {
+  let server: TestServer | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    const serverOptions = typeof options === 'function' ? await options() : options
+    ;[server, browser] = await Promise.all([startServer(serverOptions), launchBrowser()])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+  function started<T>(value: T | undefined): T {
+    if (value === undefined) throw new Error('useBrowserServer starts the server and the browser in beforeAll: use them inside tests and hooks')
+    return value
+  }
+  return {
+    get server() {
+      return started(server)
+    },
+    get browser() {
+      return started(browser)
+    },
+    signedIn: (contextOptions: ContextOptions = {}) => signedInContext(started(browser), started(server), contextOptions),
+  }
+}
+
+/** Fills the sign-in (or sign-up) form on the page and submits it. */
+export async function submitAuthForm(page: Page, account: { email: string, password: string }) {
+  await page.getByLabel('邮箱').fill(account.email)
+  await page.getByLabel('密码').fill(account.password)
+  await page.getByTestId('auth-submit').click()
 }
 
 /** Serious and critical accessibility violations on the page as it is now, as readable lines. */
@@ -62,7 +101,7 @@ export async function shot(page: Page, name: string) {
 }
 
 /** Waits for the page's finite CSS transitions and animations to end. */
-export async function settle(page: Page) {
+async function settle(page: Page) {
   await page.evaluate(() => Promise.all(document.getAnimations()
     .filter(a => a.effect?.getTiming().iterations !== Infinity)
     .map(a => a.finished.catch(() => undefined))))

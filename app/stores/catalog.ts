@@ -1,8 +1,5 @@
 import { defineStore } from 'pinia'
-import type { ModelsResponse } from '#shared/types/api'
-
-// One model as GET /api/models lists it; shared/ is to name this type ModelInfo.
-type ModelInfo = ModelsResponse['models'][number]
+import type { ModelInfo, ModelsResponse } from '#shared/types/api'
 
 /** The models, sizes and provider the server offers (`GET /api/models`), fetched once per session. */
 export const useCatalogStore = defineStore('catalog', () => {

@@ -3,7 +3,7 @@ import { USER_ROLES } from '../types/api'
 import { whole, wholeParam } from './common'
 import { MAX_INPUT_IMAGES, MODEL_COST_LIMIT, MODEL_ID_PATTERN, MODEL_MAX_INPUT_IMAGES, SIZES, UPSTREAM_MODES } from '../constants/catalog'
 
-export const CREDIT_AMOUNT_LIMIT = 100_000
+const CREDIT_AMOUNT_LIMIT = 100_000
 export const REASON_MAX_LENGTH = 200
 
 export const USER_SORTS = ['createdAt', 'credits', 'email', 'lastActiveAt'] as const

@@ -53,8 +53,7 @@ export interface AdminStats {
   }
 }
 
-export const REDEEM_CODE_STATES = ['active', 'used_up', 'expired'] as const
-export type RedeemCodeState = (typeof REDEEM_CODE_STATES)[number]
+export type RedeemCodeState = 'active' | 'used_up' | 'expired'
 
 export interface RedeemCode {
   id: number

@@ -1,17 +1,17 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { expectApiError } from '../support/expect'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import { client, signUp, type TestServer } from '../support/server'
+import { withServer } from '../support/fixtures'
 
 let server: TestServer
 let api: ReturnType<typeof client>
 
-beforeAll(async () => {
-  server = await startServer()
+withServer({}, (started) => {
+  server = started
   api = client(server)
 })
-afterAll(() => server?.stop())
 
 interface LedgerPage { items: { id: number, delta: number, balanceAfter: number, reason: string, createdAt: string }[], nextCursor: string | null }
 

@@ -1,18 +1,18 @@
 import Database from 'better-sqlite3'
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { expectApiError } from '../support/expect'
-import { client, signUp, startServer, TEST_SECRET, uniqueEmail, type TestServer } from '../support/server'
+import { client, signUp, TEST_SECRET, uniqueEmail, type TestServer } from '../support/server'
+import { withServer } from '../support/fixtures'
 
 let server: TestServer
 let api: ReturnType<typeof client>
 
-beforeAll(async () => {
-  server = await startServer()
+withServer({}, (started) => {
+  server = started
   api = client(server)
 })
-afterAll(() => server?.stop())
 
 const secretKey = new TextEncoder().encode(TEST_SECRET)
 

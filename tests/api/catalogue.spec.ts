@@ -1,12 +1,13 @@
 // The model catalogue in the database, run by admins (issue 14).
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AdminModel, GenerateResponse, ModelsResponse } from '../../shared/types/api'
 import { ledgerOf, query } from '../support/db'
 import { expectApiError } from '../support/expect'
-import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import type { FakeUpstream } from '../support/fake-upstream'
+import { withUpstreamServer } from '../support/fixtures'
+import { client, signUp, type TestServer } from '../support/server'
 
 const ADMIN = { email: 'catalogue-admin@example.com', password: 'catalogue-admin-1' }
 
@@ -15,16 +16,11 @@ let server: TestServer
 let admin: ReturnType<typeof client>
 let adminId: number
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  server = await startServer({ env: { ...upstreamEnv(upstream, 10_000), NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } })
+withUpstreamServer({ timeoutMs: 10_000, env: { NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } }, async (started) => {
+  ;({ upstream, server } = started)
   const login = await client(server)<{ token: string, user: { id: number } }>('/api/login', { method: 'POST', body: ADMIN })
   admin = client(server, login.token)
   adminId = login.user.id
-})
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
 })
 
 function setCredits(userId: number, credits: number) {

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { imageFiles } from '../support/db'
 import { expectApiError } from '../support/expect'
-import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
-import { signUp, startServer, type TestServer } from '../support/server'
+import { withUpstreamServer } from '../support/fixtures'
+import { signUp, type TestServer } from '../support/server'
 
-let upstream: FakeUpstream
 let server: TestServer
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  server = await startServer({ env: { ...upstreamEnv(upstream), NUXT_SIGNUP_CREDITS: '10' } })
-})
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
+withUpstreamServer({ env: { NUXT_SIGNUP_CREDITS: '10' } }, (started) => {
+  server = started.server
 })
 
 interface Creation { id: number, userId: number, prompt: string, imageUrl: string, thumbnailUrl: string }

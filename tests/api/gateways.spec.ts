@@ -1,11 +1,12 @@
 // Every way a gateway serves the models (issue 14, shared/upstream/GATEWAYS.md), against the fake upstream.
 import sharp from 'sharp'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { AdminModel, GenerateResponse } from '../../shared/types/api'
 import { jobsOf, ledgerOf, query } from '../support/db'
 import { expectApiError } from '../support/expect'
-import { startFakeUpstream, upstreamEnv, type Behaviour, type FakeUpstream } from '../support/fake-upstream'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import type { Behaviour, FakeUpstream } from '../support/fake-upstream'
+import { withUpstreamServer } from '../support/fixtures'
+import { client, signUp, type TestServer } from '../support/server'
 
 const ADMIN = { email: 'gateways-admin@example.com', password: 'gateways-admin-1' }
 
@@ -13,22 +14,12 @@ let upstream: FakeUpstream
 let server: TestServer
 let admin: ReturnType<typeof client>
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  server = await startServer({ env: { ...upstreamEnv(upstream, 10_000), NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } })
+withUpstreamServer({ timeoutMs: 10_000, env: { NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } }, async (started) => {
+  ;({ upstream, server } = started)
   const login = await client(server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
   admin = client(server, login.token)
 })
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
-})
-beforeEach(async () => {
-  upstream.queue.length = 0
-  upstream.fallback = { kind: 'b64' }
-  upstream.refuseEdits = false
-  await setMode('nano-banana', 'images')
-})
+beforeEach(() => setMode('nano-banana', 'images'))
 
 async function setMode(id: string, mode: AdminModel['mode']) {
   const res = await admin.raw(`/api/admin/models/${id}`, { method: 'PATCH', body: { mode } })

@@ -1,25 +1,17 @@
 import sharp from 'sharp'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { imageFiles, jobsOf, ledgerOf } from '../support/db'
 import { expectApiError } from '../support/expect'
-import { startFakeUpstream, upstreamEnv, type Behaviour, type FakeUpstream } from '../support/fake-upstream'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import type { Behaviour, FakeUpstream } from '../support/fake-upstream'
+import { withUpstreamServer } from '../support/fixtures'
+import { client, signUp, type TestServer } from '../support/server'
 
 let upstream: FakeUpstream
 let server: TestServer
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  // `auto` with a key set: the OpenAI-compatible provider.
-  server = await startServer({ env: { ...upstreamEnv(upstream, 1500), NUXT_IMAGE_PROVIDER: 'auto' } })
-})
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
-})
-beforeEach(() => {
-  upstream.queue.length = 0
-  upstream.fallback = { kind: 'b64' }
+// `auto` with a key set: the OpenAI-compatible provider.
+withUpstreamServer({ timeoutMs: 1500, env: { NUXT_IMAGE_PROVIDER: 'auto' } }, (started) => {
+  ;({ upstream, server } = started)
 })
 
 const ALL_SIZES = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9']

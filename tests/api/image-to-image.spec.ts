@@ -1,20 +1,16 @@
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { imageFiles, jobsOf } from '../support/db'
 import { expectApiError } from '../support/expect'
-import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
-import { client, signUp, startServer, type TestServer } from '../support/server'
+import type { FakeUpstream } from '../support/fake-upstream'
+import { withUpstreamServer } from '../support/fixtures'
+import { client, signUp, type TestServer } from '../support/server'
 
 let upstream: FakeUpstream
 let server: TestServer
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  server = await startServer({ env: upstreamEnv(upstream) })
-})
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
+withUpstreamServer({}, (started) => {
+  ;({ upstream, server } = started)
 })
 
 function png(width: number, height: number, alpha = false) {

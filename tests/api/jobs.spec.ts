@@ -1,28 +1,20 @@
 // Generation as jobs (issue 14): the async path, its events, the limits, batches.
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BatchResponse, Job, JobAccepted } from '../../shared/types/api'
 import { jobsOf, ledgerOf } from '../support/db'
 import { expectApiError } from '../support/expect'
 import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
+import { withUpstreamServer } from '../support/fixtures'
 import { client, signUp, startServer, type TestServer } from '../support/server'
 import { readEventStream } from '../support/sse'
 
 let upstream: FakeUpstream
 let server: TestServer
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream()
-  server = await startServer({ env: upstreamEnv(upstream, 20_000) })
-})
-afterAll(async () => {
-  await server?.stop()
-  await upstream?.close()
-})
-beforeEach(() => {
-  upstream.queue.length = 0
-  upstream.fallback = { kind: 'b64' }
+withUpstreamServer({ timeoutMs: 20_000 }, (started) => {
+  ;({ upstream, server } = started)
 })
 
 const ASYNC = { Prefer: 'respond-async' }

@@ -76,6 +76,7 @@ describe('the admin page in Chromium', () => {
     await page.getByTestId(`admin-user-${user.email}`).click()
     const drawer = page.getByTestId('admin-user-drawer')
     await drawer.getByLabel('数量（负数为扣除）').fill('-5')
+    await drawer.getByLabel('原因').fill('测试扣除')
     await drawer.getByTestId('admin-grant-submit').click()
     const confirm = page.locator('.el-message-box')
     await confirm.getByText(`从 ${user.email} 扣除 5 积分？`).waitFor()

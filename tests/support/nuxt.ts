@@ -13,6 +13,7 @@ export function creation(id: number, fields: Partial<Creation> = {}): Creation {
     kind: 'text-to-image',
     width: 1024,
     height: 1024,
+    favorite: false,
     createdAt: new Date(2026, 0, id).toISOString(),
     ...fields,
   }

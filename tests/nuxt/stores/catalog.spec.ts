@@ -6,7 +6,7 @@ import { useCatalogStore } from '~/stores/catalog'
 
 let calls = 0
 let answer: ModelsResponse | null = {
-  models: [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true }, { id: 'nano-banana-hd', label: 'Nano Banana HD', cost: 2, supportsImageInput: true }],
+  models: [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1', '16:9'] }, { id: 'nano-banana-hd', label: 'Nano Banana HD', cost: 2, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1', '16:9'] }],
   sizes: ['1:1', '16:9'],
   provider: 'demo',
 }

@@ -23,7 +23,7 @@ function running() {
 describe('studio store', () => {
   beforeEach(() => {
     const catalog = useCatalogStore()
-    catalog.models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true }, { id: 'nano-banana-hd', label: 'Nano Banana HD', cost: 2, supportsImageInput: true }]
+    catalog.models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1', '16:9'] }, { id: 'nano-banana-hd', label: 'Nano Banana HD', cost: 2, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1', '16:9'] }]
     catalog.sizes = ['1:1', '9:16', '16:9']
     catalog.loaded = true
     useUserStore().user = user({ credits: 3 })

@@ -1,3 +1,4 @@
+import type { PagedList } from '#shared/types/api'
 import type { MaybeRefOrGetter } from 'vue'
 
 /**
@@ -7,7 +8,7 @@ import type { MaybeRefOrGetter } from 'vue'
 export function useApiPages<Row>(key: string, url: string, filters: MaybeRefOrGetter<Record<string, string | number>> = {}) {
   const page = ref(1)
   const pageSize = ref(20)
-  const { data, pending, error, refresh } = useApiFetch<{ items: Row[], total: number }>(key, url, {
+  const { data, pending, error, refresh } = useApiFetch<PagedList<Row>>(key, url, {
     query: () => ({ ...toValue(filters), page: page.value, pageSize: pageSize.value }),
   })
   return reactive({

@@ -1,7 +1,4 @@
-import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES } from '#shared/constants/catalog'
-
-// The server caps the long side at 2048 px too; doing it here first makes the upload small.
-const MAX_IMAGE_SIDE = 2048
+import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGE_SIDE } from '#shared/constants/catalog'
 
 /** Width over height of an aspect ratio such as `16:9`; 1 for anything unreadable. */
 export function ratioOf(size: string): number {
@@ -30,11 +27,11 @@ export async function shrinkImage(file: File): Promise<{ file: File, width: numb
   }
   const { width, height } = bitmap
   const long = Math.max(width, height)
-  if (long <= MAX_IMAGE_SIDE) {
+  if (long <= MAX_INPUT_IMAGE_SIDE) {
     bitmap.close()
     return { file, width, height }
   }
-  const scale = MAX_IMAGE_SIDE / long
+  const scale = MAX_INPUT_IMAGE_SIDE / long
   const w = Math.round(width * scale)
   const h = Math.round(height * scale)
   const canvas = document.createElement('canvas')

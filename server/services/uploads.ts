@@ -1,9 +1,7 @@
-import { MAX_INPUT_IMAGE_PIXELS } from '#shared/constants/catalog'
+import { MAX_INPUT_IMAGE_PIXELS, MAX_INPUT_IMAGE_SIDE } from '#shared/constants/catalog'
 import sharp, { type Metadata } from 'sharp'
 import { AppError } from '#server/utils/errors'
 import type { InputImage } from '#server/services/providers/types'
-
-const LONG_SIDE = 2048
 
 /** The type an image really is, from its first bytes; a name or declared type proves nothing. */
 export function sniffImageType(data: Buffer): InputImage['mime'] | null {
@@ -34,7 +32,7 @@ export async function normaliseInputImage(input: Buffer | string, index: number,
   try {
     const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_IMAGE_PIXELS, sequentialRead: true })
       .rotate()
-      .resize(LONG_SIDE, LONG_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .resize(MAX_INPUT_IMAGE_SIDE, MAX_INPUT_IMAGE_SIDE, { fit: 'inside', withoutEnlargement: true })
     return meta.hasAlpha
       ? { data: await pipeline.png().toBuffer(), mime: 'image/png', filename: `input-${index + 1}.png` }
       : { data: await pipeline.jpeg({ quality: 92 }).toBuffer(), mime: 'image/jpeg', filename: `input-${index + 1}.jpg` }

@@ -26,6 +26,8 @@ export const MODEL_MAX_INPUT_IMAGES = 14
 export const MAX_INPUT_IMAGES = 3
 export const MAX_INPUT_IMAGE_BYTES = 10 * 1024 * 1024
 export const MAX_INPUT_IMAGE_PIXELS = 40_000_000
+/** Reference images are sent upstream with their long side at most this (the browser shrinks to it too). */
+export const MAX_INPUT_IMAGE_SIDE = 2048
 export const INPUT_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
 
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/

@@ -1,5 +1,5 @@
 import type { CreditReason } from '../schemas/account'
-import type { Creation, User } from './api'
+import type { Creation, PagedList, User } from './api'
 
 /** A user as the admin area sees it. `lastActiveAt`: the latest of their ledger rows, creations and generation jobs (sign-up at the least). */
 export interface AdminUser extends User {
@@ -8,10 +8,7 @@ export interface AdminUser extends User {
   lastActiveAt: string
 }
 
-export interface AdminUserList {
-  items: AdminUser[]
-  total: number
-}
+export type AdminUserList = PagedList<AdminUser>
 
 export interface AdminLedgerEntry {
   id: number
@@ -67,10 +64,7 @@ export interface RedeemCode {
   createdAt: string
 }
 
-export interface RedeemCodeList {
-  items: RedeemCode[]
-  total: number
-}
+export type RedeemCodeList = PagedList<RedeemCode>
 
 export interface RedeemResult {
   /** Credits this code added. */

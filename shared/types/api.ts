@@ -108,9 +108,16 @@ export interface JobAccepted {
   credits: number
 }
 
+/** A page of a list walked by cursor (newest first). */
 export interface Page<T> {
   items: T[]
   nextCursor: string | null
+}
+
+/** A page of a list walked by page number, with the count of all. */
+export interface PagedList<T> {
+  items: T[]
+  total: number
 }
 
 /** A model people can pick, as the API lists it. */

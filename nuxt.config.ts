@@ -42,8 +42,10 @@ export default defineNuxtConfig({
           .map(h => ({ route: h.route, method: (h.method ?? 'all').toUpperCase() })),
       )}`
     },
-    // Our /api error format first; everything else falls through to Nuxt's error page.
+    // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
+    // runtime config before any other plugin's request hook asks for a per-request copy.
     'nitro:config'(config) {
+      config.plugins = [fileURLToPath(new URL('./server/shared-runtime-config.ts', import.meta.url)), ...(config.plugins ?? [])]
       const nuxtHandlers = config.errorHandler ? [config.errorHandler].flat() : []
       config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...nuxtHandlers] as unknown as string
     },

@@ -3,6 +3,7 @@ import type { ApiErrorBody, ApiErrorCode } from '#shared/types/api'
 import { send, setResponseHeader, setResponseStatus, type H3Error } from 'h3'
 import type { NitroErrorHandler } from 'nitropack/types'
 import { AppError, ERROR_MESSAGES } from '#server/utils/errors'
+import { log } from '#server/utils/log'
 import { closeAfterResponse, hasBody, isApiPath } from '#server/utils/request'
 
 /** Each error code's HTTP status: the only place where the app's failures meet HTTP. */
@@ -74,7 +75,7 @@ const apiErrorHandler: NitroErrorHandler = (error, event) => {
   const { code, status, message, details } = describe(error)
   const requestId = (event.context.requestId as string | undefined) ?? randomUUID()
   if (status >= 500 && code === 'INTERNAL_ERROR') {
-    console.error(JSON.stringify({ level: 'error', requestId, path: event.path, error: error.cause instanceof Error ? error.cause.stack : error.stack }))
+    log.error({ requestId, path: event.path, error: error.cause instanceof Error ? error.cause.stack : error.stack })
   }
 
   const body: ApiErrorBody = { error: { code, message, details, timestamp: new Date().toISOString(), requestId } }

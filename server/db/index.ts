@@ -41,6 +41,20 @@ export function migrateFromFiles(db: Db, files: Record<string, string>) {
   }
 }
 
+const statements = new WeakMap<Db, Map<string, unknown>>()
+
+/**
+ * A query built and prepared once per database, for the ones every request runs (the session, the
+ * gallery page): Drizzle would otherwise build the same SQL again on each call.
+ */
+export function prepared<T>(name: string, build: (db: Db) => T): T {
+  const db = useDb()
+  let byName = statements.get(db)
+  if (!byName) statements.set(db, byName = new Map())
+  if (!byName.has(name)) byName.set(name, build(db))
+  return byName.get(name) as T
+}
+
 let current: Db | undefined
 
 export function setDb(db: Db | undefined) {

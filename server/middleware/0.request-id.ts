@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { clientAddress } from '#server/utils/client'
+import { log } from '#server/utils/log'
 
 /** Every request gets an id: in the X-Request-Id header, in error bodies and in its log line. */
 export default defineEventHandler((event) => {
@@ -8,14 +9,13 @@ export default defineEventHandler((event) => {
   event.context.requestId = requestId
   setResponseHeader(event, 'X-Request-Id', requestId)
   event.node.res.once('finish', () => {
-    console.log(JSON.stringify({
-      time: new Date().toISOString(),
+    log.info({
       requestId,
       method: event.method,
       path: event.path,
       status: event.node.res.statusCode,
       ms: Math.round(performance.now() - started),
       ip: clientAddress(event),
-    }))
+    })
   })
 })

@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import { migrateFromFiles, openDatabase, setDb } from '#server/db'
 import { ensureAdmin } from '#server/services/accounts'
 import { seedCatalogue } from '#server/services/catalog'
+import { queueMissingThumbnails, useImages } from '#server/services/storage'
+import { eventLoopDelay } from '#server/services/health'
 import { removeOrphanImages } from '#server/services/generation'
 import { startWorker, stopWorker } from '#server/services/jobs'
 import { pruneSessions, setJwtSecret } from '#server/services/sessions'
 import { useServerConfig, type ServerConfig } from '#server/utils/config'
+import { flushLog, log } from '#server/utils/log'
 import { setStartup } from '#server/utils/ready'
 
 const MIN_SECRET_LENGTH = 32
@@ -43,7 +46,12 @@ async function readMigrations() {
 }
 
 export default defineNitroPlugin((nitroApp) => {
-  nitroApp.hooks.hook('close', stopWorker)
+  // Measured from the start, so the first health check already has figures.
+  eventLoopDelay()
+  nitroApp.hooks.hook('close', () => {
+    stopWorker()
+    flushLog()
+  })
   const config = useServerConfig()
   mkdirSync(join(config.dataDir, 'images'), { recursive: true })
   setJwtSecret(resolveJwtSecret(config))
@@ -54,10 +62,12 @@ export default defineNitroPlugin((nitroApp) => {
     setDb(db)
     await seedCatalogue()
     const orphans = await removeOrphanImages()
+    // Thumbnails a stop cut short are made again, in the background.
+    void queueMissingThumbnails(useImages())
     if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
     // Jobs cut short by a stop are failed and refunded; queued ones run.
     const recovered = await startWorker()
-    if (recovered || orphans) console.log(JSON.stringify({ level: 'info', event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans }))
+    if (recovered || orphans) log.info({ event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans })
     // Ended sign-ins are refused anyway; their rows go now and every hour.
     await pruneSessions()
     setInterval(() => void pruneSessions(), 3_600_000).unref()

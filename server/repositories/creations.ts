@@ -1,6 +1,6 @@
-import { and, desc, eq, lt } from 'drizzle-orm'
+import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import type { GenerationKind } from '#shared/constants/catalog'
-import { useDb } from '#server/db'
+import { prepared, useDb } from '#server/db'
 import { contains } from '#server/repositories/like'
 import { creations, type CreationRow } from '#server/db/schema'
 
@@ -19,6 +19,15 @@ export interface CreationFilter {
 
 /** Newest first, `limit` rows with ids below `beforeId`, narrowed by the filter. */
 export async function listOwnedCreations(userId: number, limit: number, beforeId?: number, filter: CreationFilter = {}): Promise<CreationRow[]> {
+  const unfiltered = !filter.text && !filter.model && !filter.kind && filter.favorite === undefined
+  // The gallery as it opens and scrolls: one prepared statement.
+  if (unfiltered) {
+    return prepared('listOwnedCreations', db => db.select().from(creations)
+      .where(and(eq(creations.userId, sql.placeholder('userId')), lt(creations.id, sql.placeholder('beforeId'))))
+      .orderBy(desc(creations.id))
+      .limit(sql.placeholder('limit'))
+      .prepare()).all({ userId, beforeId: beforeId ?? Number.MAX_SAFE_INTEGER, limit })
+  }
   return useDb().select().from(creations)
     .where(and(
       eq(creations.userId, userId),

@@ -1,5 +1,5 @@
-import { and, eq, lt, ne, or } from 'drizzle-orm'
-import { useDb } from '#server/db'
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm'
+import { prepared, useDb } from '#server/db'
 import { sessions, users, type SessionRow, type UserRow } from '#server/db/schema'
 
 export async function createSession(session: Pick<SessionRow, 'id' | 'userId' | 'expiresAt'>, now = new Date()) {
@@ -8,15 +8,16 @@ export async function createSession(session: Pick<SessionRow, 'id' | 'userId' | 
 
 /** The session and its user, in one read: what every signed-in request needs. */
 export async function findSessionWithUser(id: string): Promise<{ session: SessionRow, user: UserRow } | undefined> {
-  return useDb().select({ session: sessions, user: users })
+  return prepared('findSessionWithUser', db => db.select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .get()
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare()).get({ id })
 }
 
 export async function touchSession(id: string, now: Date) {
-  useDb().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).run()
+  prepared('touchSession', db => db.update(sessions).set({ lastSeenAt: sql`${sql.placeholder('now')}` }).where(eq(sessions.id, sql.placeholder('id'))).prepare())
+    .run({ id, now: now.getTime() })
 }
 
 export async function deleteSession(id: string) {

@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm'
-import { useDb } from '#server/db'
+import { eq, sql } from 'drizzle-orm'
+import { prepared, useDb } from '#server/db'
 import { users, type UserRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
 export async function findUserById(id: number): Promise<UserRow | undefined> {
-  return useDb().select().from(users).where(eq(users.id, id)).get()
+  return prepared('findUserById', db => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id })
 }
 
 export async function findUserByEmail(email: string): Promise<UserRow | undefined> {

@@ -9,10 +9,11 @@ import {
 import { jobModel, rememberMode } from '#server/services/catalog'
 import { useImageProvider } from '#server/services/providers'
 import { ProviderError, type InputImage } from '#server/services/providers/types'
-import { imageUrl, removeImages, storeImage, UndecodableImageError, useImages, type StoredImage } from '#server/services/storage'
+import { imageUrl, queueThumbnail, removeImages, storeImage, UndecodableImageError, useImages, type StoredImage } from '#server/services/storage'
 import { useServerConfig } from '#server/utils/config'
 import { toCreation } from '#server/utils/dto'
 import { AppError, ERROR_MESSAGES } from '#server/utils/errors'
+import { log } from '#server/utils/log'
 
 const LEASE_MS = 60_000
 const SWEEP_MS = 15_000
@@ -127,7 +128,7 @@ export function wakeWorker() {
       } while (pumpAgain && !stopping)
     }
     catch (error) {
-      console.error(JSON.stringify({ level: 'error', event: 'job_worker_failed', error: error instanceof Error ? error.stack : String(error) }))
+      log.error({ event: 'job_worker_failed', error: error instanceof Error ? error.stack : String(error) })
     }
     finally {
       pumping = false
@@ -169,13 +170,15 @@ async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlo
       width: stored.width,
       height: stored.height,
     })
+    // The picture counts as made now; its thumbnail follows, off the answer's path.
+    queueThumbnail(useImages(), stored.image)
   }
   catch (error) {
     if (stored) await removeImages(useImages(), [stored.image, stored.thumbnail])
     const failure = failureOf(error)
     await recordFailure(job, failure)
-    console.warn(JSON.stringify({ level: 'warn', event: 'generation_failed', jobId: job.id, userId: job.userId, provider: job.provider, code: failure.code, reason: error instanceof Error ? error.message : String(error) }))
-    if (failure.code === 'INTERNAL_ERROR') console.error(JSON.stringify({ level: 'error', event: 'generation_error', jobId: job.id, error: error instanceof Error ? error.stack : String(error) }))
+    log.warn({ event: 'generation_failed', jobId: job.id, userId: job.userId, provider: job.provider, code: failure.code, reason: error instanceof Error ? error.message : String(error) })
+    if (failure.code === 'INTERNAL_ERROR') log.error({ event: 'generation_error', jobId: job.id, error: error instanceof Error ? error.stack : String(error) })
   }
   finally {
     useSlots().give()
@@ -196,7 +199,7 @@ async function run(job: GenerationJobRow) {
     await Promise.all(Array.from({ length: job.n }, (_, index) => makePicture(job, images, index === 0)))
   }
   catch (error) {
-    console.error(JSON.stringify({ level: 'error', event: 'job_failed', jobId: job.id, error: error instanceof Error ? error.stack : String(error) }))
+    log.error({ event: 'job_failed', jobId: job.id, error: error instanceof Error ? error.stack : String(error) })
   }
   finally {
     await finishJob(job.id, { latencyMs: Math.round(performance.now() - started) })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { useServerConfig } from '#server/utils/config'
 import type { Readable } from 'node:stream'
@@ -69,16 +70,24 @@ export interface StoredImage {
 
 export class UndecodableImageError extends Error {}
 
+const THUMBNAIL_SIDE = 512
+// WebP effort 2: a third less CPU than the default 4 for a thumbnail of about the same bytes
+// (measured in docs/PERFORMANCE.md); most of what is left is decoding the original.
+const THUMBNAIL_EFFORT = 2
+
+export function thumbnailName(image: string) {
+  return image.replace(/\.(?:png|jpg|webp)$/, '_thumb.webp')
+}
+
 /**
- * Keeps an image as received plus a WebP thumbnail (long side 512), under a random unguessable name.
- * Throws UndecodableImageError when the bytes are not a PNG, JPEG or WebP image.
+ * Keeps an image as received under a random unguessable name, after reading its header (type and
+ * size); its WebP thumbnail is made afterwards (`queueThumbnail`), off the answer's path. Throws
+ * UndecodableImageError when the bytes are not a PNG, JPEG or WebP image.
  */
 export async function storeImage(store: ImageStore, data: Buffer): Promise<StoredImage> {
   let meta: Metadata
-  let thumbnail: Buffer
   try {
     meta = await sharp(data).metadata()
-    thumbnail = await sharp(data).rotate().resize(512, 512, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer()
   }
   catch {
     throw new UndecodableImageError('The image could not be decoded.')
@@ -87,20 +96,93 @@ export async function storeImage(store: ImageStore, data: Buffer): Promise<Store
   if (!ext || !meta.width || !meta.height) throw new UndecodableImageError(`Unsupported image format: ${meta.format ?? 'unknown'}`)
 
   const id = randomBytes(16).toString('base64url').slice(0, 22)
-  const stored = { image: `${id}.${ext}`, thumbnail: `${id}_thumb.webp` }
+  const image = `${id}.${ext}`
+  await store.put(image, data)
   const rotated = (meta.orientation ?? 1) >= 5
-  try {
-    await store.put(stored.image, data)
-    await store.put(stored.thumbnail, thumbnail)
-  }
-  catch (error) {
-    await removeImages(store, [stored.image, stored.thumbnail])
-    throw error
-  }
-  return { ...stored, width: rotated ? meta.height : meta.width, height: rotated ? meta.width : meta.height }
+  return { image, thumbnail: thumbnailName(image), width: rotated ? meta.height : meta.width, height: rotated ? meta.width : meta.height }
 }
 
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+const making = new Map<string, Promise<boolean>>()
+
+/**
+ * Makes the thumbnail of a stored image unless it exists; one at a time per image (a second caller
+ * waits for the first). False when the original is missing or cannot be decoded.
+ */
+export function ensureThumbnail(store: ImageStore, image: string): Promise<boolean> {
+  const thumbnail = thumbnailName(image)
+  let pending = making.get(thumbnail)
+  if (!pending) {
+    pending = (async () => {
+      const existing = await store.open(thumbnail)
+      if (existing) {
+        existing.stream.destroy()
+        return true
+      }
+      const original = await store.open(image)
+      if (!original) return false
+      try {
+        const data = await readAll(original.stream)
+        const webp = await sharp(data).rotate().resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80, effort: THUMBNAIL_EFFORT }).toBuffer()
+        await store.put(thumbnail, webp)
+        return true
+      }
+      catch {
+        return false
+      }
+    })().finally(() => making.delete(thumbnail))
+    making.set(thumbnail, pending)
+  }
+  return pending
+}
+
+// Thumbnails wait here and are made a few at a time (at most one per core), so a burst of pictures
+// never takes every CPU away from the requests.
+const THUMBNAIL_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1))
+const waiting: string[] = []
+let workers = 0
+
+export function queueThumbnail(store: ImageStore, image: string) {
+  waiting.push(image)
+  while (workers < THUMBNAIL_WORKERS && waiting.length) {
+    workers++
+    void (async () => {
+      for (let next = waiting.shift(); next; next = waiting.shift()) await ensureThumbnail(store, next)
+      workers--
+    })()
+  }
+}
+
+/**
+ * A stored file to send. A thumbnail not made yet (the queue is behind, or a stop cut it short) is
+ * made now from its original, so a creation's thumbnailUrl always loads.
+ */
+export async function openImage(store: ImageStore, name: string) {
+  const file = await store.open(name)
+  if (file || !name.endsWith('_thumb.webp')) return file
+  const id = name.slice(0, -'_thumb.webp'.length)
+  for (const ext of ['png', 'jpg', 'webp']) {
+    if (await ensureThumbnail(store, `${id}.${ext}`)) return store.open(name)
+  }
+  return null
+}
+
+/** At start-up: thumbnails a stop prevented (originals without one) are queued again. */
+export async function queueMissingThumbnails(store: ImageStore) {
+  const names = new Set(await store.list())
+  const missing = [...names].filter(name => IMAGE_NAME.test(name) && !name.includes('_thumb') && !names.has(thumbnailName(name)))
+  for (const image of missing) queueThumbnail(store, image)
+  return missing.length
+}
+
+/** Removes files; a thumbnail being made is waited for first, so it cannot land after its original went. */
 export async function removeImages(store: ImageStore, names: string[]) {
+  await Promise.all(names.map(name => making.get(name)?.catch(() => false)))
   await Promise.all(names.map(name => store.remove(name).catch(() => undefined)))
 }
 

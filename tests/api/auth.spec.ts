@@ -231,7 +231,15 @@ describe('the error format and the API surface', () => {
   it('reports health with the version', async () => {
     const res = await api.raw('/api/health')
     expect(res.status).toBe(200)
-    expect(res._data).toEqual({ status: 'ok', db: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) })
+    expect(res._data).toEqual({
+      status: 'ok',
+      db: 'ok',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      eventLoopDelayMs: { p50: expect.any(Number), p99: expect.any(Number) },
+    })
+    const { p50, p99 } = (res._data as { eventLoopDelayMs: { p50: number, p99: number } }).eventLoopDelayMs
+    expect(p50).toBeGreaterThanOrEqual(0)
+    expect(p99).toBeGreaterThanOrEqual(p50)
   })
 })
 

@@ -1,8 +1,11 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { imageFiles } from '../support/db'
+import { imageFiles, waitForImageFile } from '../support/db'
 import { expectApiError } from '../support/expect'
 import { withUpstreamServer } from '../support/fixtures'
-import { signUp, type TestServer } from '../support/server'
+import { signUp, startServer, tempDir, type TestServer } from '../support/server'
 
 let server: TestServer
 
@@ -83,6 +86,7 @@ describe('GET and DELETE /api/gallery/:id', () => {
     const { api } = await signUp(server)
     const [creation] = await makeCreations(api, 1)
     const names = [creation!.imageUrl, creation!.thumbnailUrl].map(u => u.split('/').pop()!)
+    await waitForImageFile(server.dataDir, names[1]!)
     expect(imageFiles(server.dataDir)).toEqual(expect.arrayContaining(names))
     const res = await api.raw(`/api/gallery/${creation!.id}`, { method: 'DELETE' })
     expect(res.status).toBe(204)
@@ -106,6 +110,45 @@ describe('/images', () => {
       const res = await fetch(`${server.url}${path}`)
       expect(res.status, path).toBe(404)
       expect(res.headers.get('content-type') ?? '').not.toMatch(/image|octet/)
+    }
+  })
+})
+
+describe('thumbnails, made after the answer', () => {
+  it('serves a thumbnail that was not made yet by making it on demand', async () => {
+    const { api } = await signUp(server)
+    const { creation } = await api<{ creation: Creation }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'thumb later' } })
+    const thumb = creation.thumbnailUrl.slice('/images/'.length)
+    // As if the queue had not got to it: the file is not there.
+    await waitForImageFile(server.dataDir, thumb)
+    rmSync(join(server.dataDir, 'images', thumb))
+    const res = await fetch(`${server.url}${creation.thumbnailUrl}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/webp')
+    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata()
+    expect(meta.format).toBe('webp')
+    expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(512)
+    expect(imageFiles(server.dataDir)).toContain(thumb)
+  })
+
+  it('completes the thumbnails a stop left missing when the server starts again', async () => {
+    const dataDir = tempDir()
+    let own = await startServer({ dataDir })
+    const { api } = await signUp(own)
+    const made: Creation[] = []
+    for (let i = 0; i < 3; i++) made.push((await api<{ creation: Creation }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: `restart ${i}` } })).creation)
+    const thumbs = made.map(c => c.thumbnailUrl.slice('/images/'.length))
+    for (const thumb of thumbs) await waitForImageFile(dataDir, thumb)
+    await own.stop({ keepData: true })
+    for (const thumb of thumbs) rmSync(join(dataDir, 'images', thumb))
+    own = await startServer({ dataDir })
+    try {
+      // Nobody asks for them: the start-up queue makes them.
+      for (const thumb of thumbs) await waitForImageFile(dataDir, thumb)
+    }
+    finally {
+      await own.stop()
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 })

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { imageFiles, jobsOf, ledgerOf } from '../support/db'
+import { imageFiles, jobsOf, ledgerOf, waitForImageFile } from '../support/db'
 import { startFakeUpstream, upstreamEnv } from '../support/fake-upstream'
 import { client, signUp, startServer, tempDir } from '../support/server'
 
@@ -60,14 +60,14 @@ describe('generations that outlive their request or their process', () => {
     const dataDir = tempDir()
     let server = await startServer({ dataDir })
     const { api } = await signUp(server)
-    const { creation } = await api<{ creation: { imageUrl: string } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'kept' } })
+    const { creation } = await api<{ creation: { imageUrl: string, thumbnailUrl: string } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'kept' } })
+    const kept = [creation.imageUrl, creation.thumbnailUrl].map(url => url.split('/').pop()!)
+    await waitForImageFile(dataDir, kept[1]!)
     await server.stop({ keepData: true })
     writeFileSync(join(dataDir, 'images', 'ZZZZZZZZZZZZZZZZZZZZZZ.png'), 'left by a crash')
     writeFileSync(join(dataDir, 'images', '.half-written.tmp'), 'x')
     server = await startServer({ dataDir })
-    const files = imageFiles(dataDir)
-    expect(files).toHaveLength(2)
-    expect(files).toContain(creation.imageUrl.split('/').pop())
+    expect(imageFiles(dataDir).sort()).toEqual(kept.sort())
     await server.stop()
   })
 })

@@ -53,3 +53,12 @@ export function imageFiles(dataDir: string) {
     return []
   }
 }
+
+/** Waits until a file is in the image store (thumbnails are made just after the answer). */
+export async function waitForImageFile(dataDir: string, name: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!imageFiles(dataDir).includes(name)) {
+    if (Date.now() > deadline) throw new Error(`${name} never appeared in the image store`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}

@@ -1,10 +1,10 @@
-import { CONTENT_TYPES, IMAGE_NAME, useImages } from '#server/services/storage'
+import { CONTENT_TYPES, IMAGE_NAME, openImage, useImages } from '#server/services/storage'
 
 // Stored images, by unguessable name: loadable by an <img> without a token, cached forever by the
 // browser but never by a shared cache (a deleted picture must not outlive its owner's choice there).
 export default defineEventHandler(async (event) => {
   const name = getRouterParam(event, 'name') ?? ''
-  const file = IMAGE_NAME.test(name) ? await useImages().open(name) : null
+  const file = IMAGE_NAME.test(name) ? await openImage(useImages(), name) : null
   if (!file) throw createError({ statusCode: 404, statusMessage: 'Not Found' })
   setResponseHeaders(event, {
     'Content-Type': CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,

@@ -43,9 +43,9 @@ export default defineNuxtConfig({
       )}`
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
-    // runtime config before any other plugin's request hook asks for a per-request copy.
+    // per-request context (server/request-context.ts) before any other plugin's request hooks.
     'nitro:config'(config) {
-      config.plugins = [fileURLToPath(new URL('./server/shared-runtime-config.ts', import.meta.url)), ...(config.plugins ?? [])]
+      config.plugins = [fileURLToPath(new URL('./server/request-context.ts', import.meta.url)), ...(config.plugins ?? [])]
       const nuxtHandlers = config.errorHandler ? [config.errorHandler].flat() : []
       config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...nuxtHandlers] as unknown as string
     },

@@ -1,69 +1,153 @@
 /**
- * API benchmarks on this machine: `npm run build && npm run bench`.
- * Starts the built server (as the tests do) against the fake upstream and prints latencies and the
- * server's memory. Figures go in docs/PERFORMANCE.md; no test asserts on time.
+ * `npm run build && npm run bench`: the server's speed goals (issue 12), measured on this machine side
+ * by side with their baselines in one run, and a table of the figures. Exits non-zero when a goal is
+ * missed by more than the noise measured between runs (NOISE below). No test asserts on time.
+ *
+ * 1. GET /api/gallery?limit=24, signed in, 32 connections, against bare `node:http` answering the
+ *    same JSON: the server should reach at least 40 % of bare Node.
+ * 2. Our own time per text-to-image (the gateway answers at once with a 1024² PNG as b64), sequential,
+ *    p50 ≤ 25 ms.
+ * 3. 500 simultaneous generations against a gateway that takes 2 s: wall time ≤ 2× the 2 s ideal,
+ *    all 500 made, /api/health p99 ≤ 100 ms during the storm, event-loop delay p99 ≤ 50 ms (from
+ *    /api/health), peak RSS ≤ 600 MB.
+ * 4. A second storm ends within 10 % of the first's RSS (nothing grows across bursts).
  */
-import { readFileSync } from 'node:fs'
-import Database from 'better-sqlite3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startFakeUpstream, upstreamEnv } from '../tests/support/fake-upstream'
-import { client, signUp, startServer } from '../tests/support/server'
+import autocannon from 'autocannon'
+import { ofetch } from 'ofetch'
+import { ROOT, signUp, startServer, tempDir, testAddress, type TestServer } from '../tests/support/server'
+
+// Between runs on the 2-core machine the throughput ratio moved by up to 5 points and latencies by up
+// to 20 % (docs/PERFORMANCE.md): a goal fails only when missed by more than that.
+const NOISE = { ratioPoints: 5, relative: 0.2 }
+const STORM = { users: 50, perUser: 10, upstreamMs: 2000 }
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function measure(label: string, runs: number, fn: (i: number) => Promise<unknown>) {
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now()
-    await fn(i)
-    times.push(performance.now() - started)
-  }
-  console.log(`${label.padEnd(52)} n=${String(runs).padStart(4)}  p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
 function rssMb(pid: number) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 }
 
-const upstream = await startFakeUpstream()
-const server = await startServer({ env: { ...upstreamEnv(upstream), NUXT_SIGNUP_CREDITS: '100000' } })
-const pid = server.process.pid!
-console.log(`node ${process.version}, server pid ${pid}, RSS at start ${rssMb(pid).toFixed(0)} MB`)
+/** A TypeScript file of bench/ in a Node process of its own; resolves with the JSON line it prints first. */
+async function helper<T>(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess, info: T }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', file), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const info = await new Promise<T>((resolve, reject) => {
+    child.stdout!.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()) as T))
+    child.once('exit', code => reject(new Error(`${file} exited with ${code}`)))
+  })
+  return { child, info }
+}
 
-const { api, email, password } = await signUp(server)
-const anon = client(server)
+async function throughput(url: string, headers: Record<string, string>, seconds: number) {
+  const result = await autocannon({ url, connections: 32, duration: seconds, headers })
+  if (result.non2xx) throw new Error(`${url}: ${result.non2xx} answers were not 2xx`)
+  return result.requests.average
+}
 
-await measure('POST /api/login (argon2id verify)', 20, () => anon('/api/login', { method: 'POST', body: { email, password } }))
-await measure('GET /api/users/me', 200, () => api('/api/users/me'))
-await measure('POST /api/generate/text-to-image (fake upstream, b64)', 50, i => api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `bench ${i}` } }))
+const results: { figure: string, value: string, goal: string, ok: boolean }[] = []
+function report(figure: string, value: string, goal: string, ok: boolean) {
+  results.push({ figure, value, goal, ok })
+  console.log(`${ok ? 'ok  ' : 'MISS'} ${figure}: ${value} (goal ${goal})`)
+}
 
-upstream.fallback = { kind: 'url' }
-await measure('POST /api/generate/text-to-image (fake upstream, URL)', 30, i => api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `bench url ${i}` } }))
-upstream.fallback = { kind: 'b64' }
-
-const parallel = 20
-const started = performance.now()
-await Promise.all(Array.from({ length: parallel }, (_, i) => api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `parallel ${i}` } })))
-console.log(`${`${parallel} parallel text-to-image requests`.padEnd(52)} total ${(performance.now() - started).toFixed(0)} ms`)
-
-// A large gallery: 10,000 rows for this user, written straight into the database.
-const user = await api<{ id: number }>('/api/users/me')
-const db = new Database(join(server.dataDir, 'nano-banana.db'))
-const insert = db.prepare('insert into creations (user_id, prompt, image_url, thumbnail_url, model_used, size, kind, width, height, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-db.transaction(() => {
-  for (let i = 0; i < 10_000; i++) insert.run(user.id, `row ${i}`, '/images/x.png', '/images/x_thumb.webp', 'nano-banana', '1:1', 'text-to-image', 1024, 1024, Date.now())
-})()
-db.close()
-let cursor: string | null = null
-await measure('GET /api/gallery?limit=24 (10,000 rows, walking pages)', 100, async () => {
-  const page: { nextCursor: string | null } = await api('/api/gallery', { query: { limit: 24, ...(cursor ? { cursor } : {}) } })
-  cursor = page.nextCursor
+const fast = await helper<{ port: number, pngBytes: number }>('gateway.ts', [], { DELAY_MS: '0' })
+const slow = await helper<{ port: number }>('gateway.ts', [], { DELAY_MS: String(STORM.upstreamMs) })
+const gatewayEnv = (port: number) => ({
+  NUXT_IMAGE_PROVIDER: 'openai',
+  NUXT_IMAGE_API_BASE_URL: `http://127.0.0.1:${port}`,
+  NUXT_IMAGE_API_KEY: 'sk-bench',
+  NUXT_SIGNUP_CREDITS: '100000',
+  // The storm measures what the server itself can carry: every generation in flight at once.
+  NUXT_GENERATION_CONCURRENCY: String(STORM.users * STORM.perUser),
+  NUXT_MAX_ACTIVE_JOBS_PER_USER: String(STORM.perUser),
 })
+console.log(`node ${process.version}; gateway PNG ${(fast.info.pngBytes / 1e6).toFixed(2)} MB`)
 
-console.log(`server RSS after the runs ${rssMb(pid).toFixed(0)} MB`)
+// 1 and 2, against the gateway that answers at once.
+let server: TestServer = await startServer({ env: gatewayEnv(fast.info.port) })
+const owner = await signUp(server)
+const times: number[] = []
+for (let i = 0; i < 60; i++) {
+  const started = performance.now()
+  await owner.api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `sequential ${i}` } })
+  if (i >= 10) times.push(performance.now() - started)
+}
+const ownP50 = percentile(times, 50)
+report('own time per text-to-image, p50 (gateway at 0 ms, 1024² PNG as b64)', `${ownP50.toFixed(1)} ms (p95 ${percentile(times, 95).toFixed(1)} ms)`, '≤ 25 ms', ownP50 <= 25 * (1 + NOISE.relative))
+
+const galleryUrl = `${server.url}/api/gallery?limit=24`
+const auth = { 'authorization': `Bearer ${owner.token}`, 'x-forwarded-for': owner.address }
+const bodyFile = join(tempDir('nano-banana-bench-'), 'gallery.json')
+writeFileSync(bodyFile, await (await fetch(galleryUrl, { headers: auth })).text())
+const bare = await helper<{ port: number }>('bare.ts', [bodyFile])
+const bareUrl = `http://127.0.0.1:${bare.info.port}/api/gallery?limit=24`
+// Alternating, twice each, so that whatever else the machine does weighs on both alike.
+const ours: number[] = []
+const baseline: number[] = []
+for (let round = 0; round < 2; round++) {
+  baseline.push(await throughput(bareUrl, {}, 8))
+  ours.push(await throughput(galleryUrl, auth, 8))
+}
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const ratio = (100 * avg(ours)) / avg(baseline)
+report('GET /api/gallery?limit=24, 32 connections', `${avg(ours).toFixed(0)} req/s vs bare Node ${avg(baseline).toFixed(0)} req/s = ${ratio.toFixed(1)} %`, '≥ 40 % of bare Node', ratio >= 40 - NOISE.ratioPoints)
+bare.child.kill()
 await server.stop()
-await upstream.close()
+
+// 3 and 4, against the gateway that takes 2 s.
+server = await startServer({ env: gatewayEnv(slow.info.port) })
+const pid = server.process.pid!
+const accounts = await Promise.all(Array.from({ length: STORM.users }, () => signUp(server)))
+const probe = ofetch.create({ baseURL: server.url, retry: 0, headers: { 'x-forwarded-for': testAddress() } })
+
+async function storm(label: string) {
+  let running = true
+  const healthMs: number[] = []
+  let peak = rssMb(pid)
+  const watch = (async () => {
+    while (running) {
+      const started = performance.now()
+      await probe('/api/health')
+      healthMs.push(performance.now() - started)
+      peak = Math.max(peak, rssMb(pid))
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  })()
+  const started = performance.now()
+  const answers = await Promise.all(accounts.flatMap((account, u) => Array.from({ length: STORM.perUser }, (_, i) =>
+    account.api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: `${label} ${u}-${i}` } }))))
+  const wall = performance.now() - started
+  running = false
+  await watch
+  const made = answers.filter(res => res.status === 200).length
+  const loop = (await probe<{ eventLoopDelayMs: { p50: number, p99: number } }>('/api/health')).eventLoopDelayMs
+  return { wall, made, healthP99: percentile(healthMs, 99), loop, peak, after: rssMb(pid) }
+}
+
+console.log(`storm server RSS before: ${rssMb(pid).toFixed(0)} MB`)
+const first = await storm('storm one')
+const total = STORM.users * STORM.perUser
+report(`${total} simultaneous generations, ${STORM.upstreamMs / 1000} s gateway: wall time`, `${(first.wall / 1000).toFixed(2)} s = ${(first.wall / STORM.upstreamMs).toFixed(2)}× ideal, ${first.made}/${total} made`, '≤ 2× ideal, all made', first.made === total && first.wall <= 2 * STORM.upstreamMs * (1 + NOISE.relative))
+report('GET /api/health p99 during the storm', `${first.healthP99.toFixed(0)} ms`, '≤ 100 ms', first.healthP99 <= 100 * (1 + NOISE.relative))
+report('event-loop delay during the storm (from /api/health)', `p50 ${first.loop.p50} ms, p99 ${first.loop.p99} ms`, 'p99 ≤ 50 ms', first.loop.p99 <= 50 * (1 + NOISE.relative))
+report('peak RSS during the storm', `${first.peak.toFixed(0)} MB`, '≤ 600 MB', first.peak <= 600)
+await new Promise(resolve => setTimeout(resolve, 3000))
+const second = await storm('storm two')
+const growth = (100 * (second.after - first.after)) / first.after
+report('RSS after a second storm vs after the first', `${first.after.toFixed(0)} MB → ${second.after.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %), ${second.made}/${total} made`, 'within 10 %', Math.abs(growth) <= 10 && second.made === total)
+
+await server.stop()
+fast.child.kill()
+slow.child.kill()
+console.log('\n| figure | measured | goal |\n| --- | --- | --- |')
+for (const r of results) console.log(`| ${r.figure} | ${r.value} | ${r.goal}${r.ok ? '' : ' **missed**'} |`)
+const missed = results.filter(r => !r.ok)
+if (missed.length) {
+  console.error(`\n${missed.length} goal(s) missed beyond the noise.`)
+  process.exit(1)
+}

@@ -9,11 +9,12 @@ import {
 import { jobModel, rememberMode } from '#server/services/catalog'
 import { useImageProvider } from '#server/services/providers'
 import { ProviderError, type InputImage } from '#server/services/providers/types'
-import { imageUrl, queueThumbnail, removeImages, storeImage, UndecodableImageError, useImages, type StoredImage } from '#server/services/storage'
+import { holdThumbnails, imageUrl, queueThumbnail, removeImages, storeImage, UndecodableImageError, useImages, type StoredImage } from '#server/services/storage'
 import { useServerConfig } from '#server/utils/config'
 import { toCreation } from '#server/utils/dto'
 import { AppError, ERROR_MESSAGES } from '#server/utils/errors'
 import { log } from '#server/utils/log'
+import { Semaphore } from '#server/utils/semaphore'
 
 const LEASE_MS = 60_000
 const SWEEP_MS = 15_000
@@ -58,46 +59,23 @@ function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
   }
 }
 
+/** Tells the job's followers: the job as JSON to event streams (only when one listens), a bare signal to waiters when it ends. */
 async function publish(jobId: number, type: JobEvent['type']) {
+  if (type === 'done') events.emit(`done:${jobId}`)
   if (!events.listenerCount(`job:${jobId}`)) return
   const row = await findJob(jobId)
   if (row) events.emit(`job:${jobId}`, { type, job: await toJob(row) })
 }
 
-/** Upstream calls in flight, at most `generationConcurrency`; waiting calls are served in order. */
-class Slots {
-  private free: number
-  private readonly waiting: (() => void)[] = []
-  constructor(size: number) {
-    this.free = size
-  }
-
-  tryTake() {
-    if (this.free <= 0) return false
-    this.free -= 1
-    return true
-  }
-
-  take(): Promise<void> {
-    if (this.tryTake()) return Promise.resolve()
-    return new Promise(resolve => this.waiting.push(resolve))
-  }
-
-  give() {
-    const next = this.waiting.shift()
-    if (next) next()
-    else this.free += 1
-  }
-}
-
-let slots: Slots | undefined
+// Upstream calls in flight, at most `generationConcurrency`; waiting calls are served in order.
+let slots: Semaphore | undefined
 const runningHere = new Set<number>()
 let pumping = false
 let pumpAgain = false
 let stopping = false
 
 function useSlots() {
-  slots ??= new Slots(useServerConfig().generationConcurrency)
+  slots ??= new Semaphore(useServerConfig().generationConcurrency)
   return slots
 }
 
@@ -158,6 +136,8 @@ async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlo
       images: images.length ? images : undefined,
     })
     if (result.mode !== model.mode) await rememberMode(model.id, result.mode)
+    // While pictures arrive, thumbnails wait: the answers come first.
+    holdThumbnails()
     stored = await storeImage(useImages(), result.image)
     await recordCreation(job, {
       prompt: job.prompt,
@@ -263,9 +243,9 @@ export function waitForJob(jobId: number): Promise<GenerationJobRow> {
       }
       else if (row.status === 'succeeded' || row.status === 'failed') done(row)
     }, () => undefined)
-    const stop = onJobEvent(jobId, (event) => {
-      if (event.type === 'done') void check()
-    })
+    const onDone = () => void check()
+    events.on(`done:${jobId}`, onDone)
+    const stop = () => events.off(`done:${jobId}`, onDone)
     // In case the job ran elsewhere (another instance) or finished before we listened.
     const poll = setInterval(check, 2000)
     void check()

@@ -16,9 +16,12 @@ export interface ImageStore {
 }
 
 function createLocalImageStore(dir: string): ImageStore {
+  let ready: Promise<unknown> | undefined
   return {
     async put(name, data) {
-      await mkdir(dir, { recursive: true })
+      // Once: the folder is there from then on (start-up makes it too).
+      ready ??= mkdir(dir, { recursive: true })
+      await ready
       // Written under a temporary name and renamed, so a crash never leaves half a file under the real name.
       const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
       await writeFile(temp, data)
@@ -146,13 +149,22 @@ export function ensureThumbnail(store: ImageStore, image: string): Promise<boole
 const THUMBNAIL_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1))
 const waiting: string[] = []
 let workers = 0
+let quietUntil = 0
+
+/** Keeps the queue waiting a moment (called as each generated picture arrives: those answers come first). */
+export function holdThumbnails(ms = 1000) {
+  quietUntil = Date.now() + ms
+}
 
 export function queueThumbnail(store: ImageStore, image: string) {
   waiting.push(image)
   while (workers < THUMBNAIL_WORKERS && waiting.length) {
     workers++
     void (async () => {
-      for (let next = waiting.shift(); next; next = waiting.shift()) await ensureThumbnail(store, next)
+      for (let next = waiting.shift(); next; next = waiting.shift()) {
+        while (Date.now() < quietUntil) await new Promise(resolve => setTimeout(resolve, quietUntil - Date.now()))
+        await ensureThumbnail(store, next)
+      }
       workers--
     })()
   }

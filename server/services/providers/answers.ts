@@ -81,3 +81,29 @@ export function findImage(answer: unknown): FoundImage {
   if (!isObject(answer)) return { kind: 'none' }
   return fromImagesApi(answer) ?? fromChat(answer) ?? { kind: 'none' }
 }
+
+const B64_KEY = Buffer.from('"b64_json"')
+const QUOTE = 0x22
+const BACKSLASH = 0x5C
+
+/**
+ * The images API's usual answer, read without parsing it: the first `"b64_json": "…"` value, decoded.
+ * A 1024² picture is a 2–3 MB answer; skipping JSON.parse and the string copies it makes keeps the
+ * event loop and memory free when hundreds arrive at once. Undefined when the answer is not that
+ * simple (no such field, or escapes in it): then it is parsed as JSON.
+ */
+export function b64JsonField(answer: Buffer): Buffer | undefined {
+  const key = answer.indexOf(B64_KEY)
+  if (key < 0) return undefined
+  let i = key + B64_KEY.length
+  while (i < answer.length && answer[i] !== QUOTE) {
+    // Only white space and the colon may stand between the key and its string.
+    if (answer[i] !== 0x3A && answer[i] !== 0x20 && answer[i] !== 0x0A && answer[i] !== 0x0D && answer[i] !== 0x09) return undefined
+    i++
+  }
+  const start = i + 1
+  const end = answer.indexOf(QUOTE, start)
+  if (i >= answer.length || end < 0 || end === start) return undefined
+  if (answer.subarray(start, end).includes(BACKSLASH)) return undefined
+  return Buffer.from(answer.toString('latin1', start, end), 'base64')
+}

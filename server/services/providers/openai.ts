@@ -1,5 +1,6 @@
 import type { Size } from '#shared/constants/catalog'
-import { findImage } from '#server/services/providers/answers'
+import { b64JsonField, findImage } from '#server/services/providers/answers'
+import { Semaphore } from '#server/utils/semaphore'
 import { ProviderError, type ImageProvider, type InputImage, type UpstreamRequest, type UpstreamResult } from '#server/services/providers/types'
 
 export interface OpenAiProviderOptions {
@@ -20,7 +21,20 @@ export function upstreamSize(size: Size) {
 
 interface UpstreamError { error?: { message?: string, type?: string, code?: string | null } }
 
+// Answers read at once: the rest wait with their bytes in the socket, so a burst of pictures
+// arriving together never holds hundreds of them in memory, nor the event loop for long.
+const reading = new Semaphore(4)
+
 class RouteRefused extends Error {}
+
+function parse(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'))
+  }
+  catch {
+    return undefined
+  }
+}
 
 function isAbort(error: unknown) {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
@@ -35,7 +49,8 @@ const dataUrl = (image: InputImage) => `data:${image.mime};base64,${image.data.t
  * have reached the model — it may have been billed — except an edit the gateway refused outright.
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvider {
-  async function call(path: string, body: BodyInit, headers: Record<string, string>, signal: AbortSignal, refusable = false): Promise<unknown> {
+  /** The answer's bytes when it is a success; a failure as the ProviderError (or RouteRefused) it means. */
+  async function call(path: string, body: BodyInit, headers: Record<string, string>, signal: AbortSignal, refusable = false): Promise<Buffer> {
     let response: Response
     try {
       response = await fetch(`${options.baseUrl}${path}`, {
@@ -50,33 +65,21 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
       throw new ProviderError('UPSTREAM_ERROR', 'The image service could not be reached.')
     }
 
-    let text: string
+    let bytes: Buffer
     try {
-      text = await response.text()
+      bytes = await reading.run(async () => Buffer.from(await response.arrayBuffer()))
     }
     catch (error) {
       if (isAbort(error)) throw new ProviderError('UPSTREAM_TIMEOUT', 'The image service did not answer in time.')
       throw new ProviderError('UPSTREAM_ERROR', 'The image service answer was cut off.')
     }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    }
-    catch {
-      json = undefined
-    }
+    if (response.ok) return bytes
 
-    if (!response.ok) {
-      const error = (json as UpstreamError | undefined)?.error
-      if (error?.code && SAFETY_CODES.has(error.code)) throw new ProviderError('CONTENT_REJECTED', error.message ?? 'The request was rejected by the safety system.')
-      if (response.status === 429) throw new ProviderError('RATE_LIMITED', 'The image service is busy. Try again shortly.')
-      if (refusable && ROUTE_REFUSED.has(response.status)) throw new RouteRefused(`${path} answered ${response.status}`)
-      throw new ProviderError('UPSTREAM_ERROR', `The image service answered ${response.status}.`)
-    }
-    if (json === undefined || typeof json !== 'object' || json === null) {
-      throw new ProviderError('UPSTREAM_ERROR', 'The image service answer could not be read.')
-    }
-    return json
+    const error = (parse(bytes) as UpstreamError | undefined)?.error
+    if (error?.code && SAFETY_CODES.has(error.code)) throw new ProviderError('CONTENT_REJECTED', error.message ?? 'The request was rejected by the safety system.')
+    if (response.status === 429) throw new ProviderError('RATE_LIMITED', 'The image service is busy. Try again shortly.')
+    if (refusable && ROUTE_REFUSED.has(response.status)) throw new RouteRefused(`${path} answered ${response.status}`)
+    throw new ProviderError('UPSTREAM_ERROR', `The image service answered ${response.status}.`)
   }
 
   async function download(url: string, signal: AbortSignal): Promise<Buffer> {
@@ -104,8 +107,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
   }
 
   /** The picture in any answer shape, downloaded at once when it is a URL (they expire within hours). */
-  async function picture(answer: unknown, signal: AbortSignal): Promise<Buffer> {
-    const found = findImage(answer)
+  async function picture(answer: Buffer, signal: AbortSignal): Promise<Buffer> {
+    const quick = b64JsonField(answer)
+    if (quick) return quick
+    const json = parse(answer)
+    if (json === undefined || typeof json !== 'object' || json === null) throw new ProviderError('UPSTREAM_ERROR', 'The image service answer could not be read.')
+    const found = findImage(json)
     if (found.kind === 'bytes') return found.data
     if (found.kind === 'url') return download(found.url, signal)
     if (found.kind === 'text') throw new ProviderError('CONTENT_REJECTED', found.text.slice(0, 500))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findImage } from '../../../../../server/services/providers/answers'
+import { b64JsonField, findImage } from '../../../../../server/services/providers/answers'
 
 const png = Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
 const b64 = png.toString('base64')
@@ -33,6 +33,20 @@ describe('finding the picture in a gateway\'s answer', () => {
     expect(findImage(chat({ content: [{ type: 'text', text: 'No.' }] }))).toEqual({ kind: 'text', text: 'No.' })
     for (const answer of [{ data: [] }, chat({ content: '' }), { choices: [] }, null, 'text', [1, 2], { data: [{ url: 'ftp://x' }] }]) {
       expect(findImage(answer).kind).toBe('none')
+    }
+  })
+})
+
+describe('reading b64_json without parsing the answer', () => {
+  it('decodes the first b64_json value, whatever the spacing around its colon', () => {
+    for (const text of [`{"data":[{"b64_json":"${b64}"}]}`, `{ "created": 1, "data": [ { "b64_json" : \n "${b64}" } ] }`]) {
+      expect(b64JsonField(Buffer.from(text))?.equals(png)).toBe(true)
+    }
+  })
+
+  it('leaves anything less simple to the JSON parser', () => {
+    for (const text of ['{"data":[{"url":"https://x"}]}', '{"data":[{"b64_json":""}]}', '{"data":[{"b64_json":null}]}', `{"data":[{"b64_json":"ab\\/cd"}]}`, '{"data":[{"b64_json":"unterminated']) {
+      expect(b64JsonField(Buffer.from(text)), text).toBeUndefined()
     }
   })
 })

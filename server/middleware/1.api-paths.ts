@@ -15,5 +15,6 @@ export default defineEventHandler((event) => {
   catch {
     throw new AppError('NOT_FOUND')
   }
-  if (!path.startsWith('/api/') || /\/\.\.?(?:\/|$)/.test(path)) throw new AppError('NOT_FOUND')
+  // `/api` and `/api/` name no route either: they would otherwise reach the page renderer.
+  if (!path.startsWith('/api/') || path === '/api/' || /\/\.\.?(?:\/|$)/.test(path)) throw new AppError('NOT_FOUND')
 })

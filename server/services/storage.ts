@@ -78,7 +78,7 @@ const THUMBNAIL_SIDE = 512
 // (measured in docs/PERFORMANCE.md); most of what is left is decoding the original.
 const THUMBNAIL_EFFORT = 2
 
-export function thumbnailName(image: string) {
+function thumbnailName(image: string) {
   return image.replace(/\.(?:png|jpg|webp)$/, '_thumb.webp')
 }
 
@@ -117,7 +117,7 @@ const making = new Map<string, Promise<boolean>>()
  * Makes the thumbnail of a stored image unless it exists; one at a time per image (a second caller
  * waits for the first). False when the original is missing or cannot be decoded.
  */
-export function ensureThumbnail(store: ImageStore, image: string): Promise<boolean> {
+function ensureThumbnail(store: ImageStore, image: string): Promise<boolean> {
   const thumbnail = thumbnailName(image)
   let pending = making.get(thumbnail)
   if (!pending) {

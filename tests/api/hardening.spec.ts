@@ -294,6 +294,8 @@ describe('8. every /api path in the error format', () => {
     ['/api/%2e%2e/users/me', 404, 'NOT_FOUND'],
     ['/api/%2E/health', 404, 'NOT_FOUND'],
     ['/%61pi/%ZZ', 404, 'NOT_FOUND'],
+    ['/api/', 404, 'NOT_FOUND'],
+    ['/api', 404, 'NOT_FOUND'],
   ])('%s → %i %s', async (path, status, code) => {
     // Sent as written: URL parsers would resolve the dot segments before the server saw them.
     const res = await rawGet(server, path)

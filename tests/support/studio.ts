@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 
 /** An image of a multipart request as the page sent it. */
-export interface Upload { type: string, bytes: number, width: number, height: number }
+interface Upload { type: string, bytes: number, width: number, height: number }
 
 /**
  * Records the images of each multipart request the page sends (Chromium does not show file bodies to

@@ -29,6 +29,8 @@ class FakeEventSource extends EventTarget {
   }
 }
 vi.stubGlobal('EventSource', FakeEventSource)
+// A finished job asks for the balance before it shows: on a busy machine that takes more than waitFor's default second.
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000 })
 const stream = (jobId: number) => FakeEventSource.opened.findLast(s => s.url === `/api/jobs/${jobId}/events`)
 
 interface Sent { path: string, json?: unknown }
@@ -120,7 +122,7 @@ describe('generation store', () => {
 
     serverCredits = 1
     events.send('done', job(7, { status: 'succeeded', cost: 2, creations: [creation(9, { prompt: 'a lighthouse' })], finishedAt: new Date().toISOString() }))
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('succeeded'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('succeeded'))
     expect(events.closed).toBe(true)
     expect(generation.active).toEqual([])
     expect(generation.lastResult?.creations.map(c => c.id)).toEqual([9])
@@ -162,7 +164,7 @@ describe('generation store', () => {
     expect(generation.sending).toBe(false)
 
     stream(7)!.send('done', job(7, { status: 'succeeded', creations: [creation(9)], finishedAt: new Date().toISOString() }))
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('succeeded'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('succeeded'))
     const stopped = generation.elapsed(generation.runs[0]!)
     expect(stopped).toBeGreaterThanOrEqual(1.5)
     await new Promise(r => setTimeout(r, 150))
@@ -175,7 +177,7 @@ describe('generation store', () => {
     expect(useUserStore().credits).toBe(1)
     serverCredits = 3
     stream(7)!.send('done', job(7, { status: 'failed', cost: 2, error: { code: 'UPSTREAM_TIMEOUT', message: 'The image service did not answer in time.' }, finishedAt: new Date().toISOString() }))
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('failed'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('failed'))
     // Refreshed first: whoever sees the failure sees the balance it gave back.
     expect(useUserStore().credits).toBe(3)
     expect(generation.runs[0]).toMatchObject({ refunded: 2, error: { code: 'UPSTREAM_TIMEOUT', message: '图片服务响应超时，积分已退回，请稍后重试。' } })
@@ -199,7 +201,7 @@ describe('generation store', () => {
       failed: [{ code: 'CONTENT_REJECTED', message: 'I cannot draw that.' }],
       finishedAt: new Date().toISOString(),
     }))
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('succeeded'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('succeeded'))
     const run = generation.runs[0]!
     expect(run.creations.map(c => c.id)).toEqual([10, 11])
     expect(run.failed).toEqual([{ code: 'CONTENT_REJECTED', message: '模型拒绝了这个请求，请修改提示词后重试。积分已退回。', detail: 'I cannot draw that.' }])
@@ -215,10 +217,10 @@ describe('generation store', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     stream(7)!.fail()
     expect(stream(7)!.closed).toBe(true)
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('running'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('running'))
     expect(jobsById.get(7)).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(2000)
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('succeeded'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('succeeded'))
     expect(generation.runs[0]!.creations.map(c => c.id)).toEqual([12])
   })
 
@@ -268,7 +270,7 @@ describe('generation store', () => {
 
     await generation.start({ ...textInput })
     stream(7)!.send('done', job(7, { status: 'succeeded', creations: [creation(9)], finishedAt: new Date().toISOString() }))
-    await vi.waitFor(() => expect(generation.lastResult?.creations.map(c => c.id)).toEqual([9]))
+    await eventually(() => expect(generation.lastResult?.creations.map(c => c.id)).toEqual([9]))
     expect(generation.recent.map(c => c.id)).toEqual([9, 5, 4])
     expect(generation.feed.map(c => c.id)).toEqual([5, 4])
 
@@ -281,7 +283,7 @@ describe('generation store', () => {
     const generation = useGenerationStore()
     await generation.start({ ...textInput })
     stream(7)!.send('done', job(7, { status: 'succeeded', creations: [creation(9)], finishedAt: new Date().toISOString() }))
-    await vi.waitFor(() => expect(generation.runs[0]!.status).toBe('succeeded'))
+    await eventually(() => expect(generation.runs[0]!.status).toBe('succeeded'))
     accept = () => ({ job: job(8), credits: 1 })
     await generation.start({ ...textInput })
     generation.clearFinished()

@@ -1,4 +1,9 @@
 import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGE_SIDE } from '#shared/constants/catalog'
+import type { Creation } from '#shared/types/api'
+
+/** The largest photo the browser takes before shrinking it (the server's own limit is MAX_INPUT_IMAGE_BYTES). */
+export const MAX_PICKED_IMAGE_BYTES = 50 * 1024 * 1024
+const QUALITY = 0.9
 
 /** Width over height of an aspect ratio such as `16:9`; 1 for anything unreadable. */
 export function ratioOf(size: string): number {
@@ -6,16 +11,33 @@ export function ratioOf(size: string): number {
   return w && h ? w / h : 1
 }
 
-/** What is wrong with a file before any work is done on it, judged by its declared type and byte size. */
+/** Of the ratios offered, the one closest in shape to width × height (compared as logarithms, so 2:1 and 1:2 are as far from 1:1). */
+export function nearestSize<T extends string>(sizes: readonly T[], width: number, height: number): T | undefined {
+  const target = Math.log(width / height)
+  let best: T | undefined
+  let distance = Infinity
+  for (const size of sizes) {
+    const d = Math.abs(Math.log(ratioOf(size)) - target)
+    if (d < distance) [best, distance] = [size, d]
+  }
+  return best
+}
+
+/** What is wrong with a picked file before any work is done on it, judged by its declared type and byte size. */
 export function checkImageFile(file: File): 'type' | 'size' | null {
   if (!(INPUT_IMAGE_TYPES as readonly string[]).includes(file.type)) return 'type'
-  if (file.size > MAX_INPUT_IMAGE_BYTES) return 'size'
+  if (file.size > MAX_PICKED_IMAGE_BYTES) return 'size'
   return null
 }
 
+function encode(canvas: HTMLCanvasElement, type: string) {
+  return new Promise<Blob | null>(resolve => canvas.toBlob(resolve, type, QUALITY))
+}
+
 /**
- * Scales a photo down in the browser when its long side is over 2048 px (the server would do it
- * anyway), so a 12-megapixel phone picture uploads in a fraction of the time. Smaller images pass as they are.
+ * Makes a photo fit for upload: a long side over 2048 px is scaled down, and a file still over the
+ * server's 10 MB is encoded again (WebP, else JPEG) — so a 50 MB phone photo goes up as a few MB.
+ * Anything already small enough passes as it is.
  */
 export async function shrinkImage(file: File): Promise<{ file: File, width: number, height: number }> {
   let bitmap: ImageBitmap
@@ -26,28 +48,41 @@ export async function shrinkImage(file: File): Promise<{ file: File, width: numb
     throw new Error('unreadable')
   }
   const { width, height } = bitmap
-  const long = Math.max(width, height)
-  if (long <= MAX_INPUT_IMAGE_SIDE) {
+  const scale = Math.min(1, MAX_INPUT_IMAGE_SIDE / Math.max(width, height))
+  if (scale === 1 && file.size <= MAX_INPUT_IMAGE_BYTES) {
     bitmap.close()
     return { file, width, height }
   }
-  const scale = MAX_INPUT_IMAGE_SIDE / long
-  const w = Math.round(width * scale)
-  const h = Math.round(height * scale)
   const canvas = document.createElement('canvas')
-  canvas.width = w
-  canvas.height = h
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, w, h)
+  canvas.width = Math.round(width * scale)
+  canvas.height = Math.round(height * scale)
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
   bitmap.close()
-  const blob = await new Promise<Blob | null>(resolve => canvas.toBlob(resolve, file.type, 0.92))
+  let blob = await encode(canvas, file.type)
+  for (const type of ['image/webp', 'image/jpeg']) {
+    if (blob && blob.size <= MAX_INPUT_IMAGE_BYTES) break
+    const again = await encode(canvas, type)
+    if (again?.type === type) blob = again
+  }
   if (!blob) throw new Error('unreadable')
-  return { file: new File([blob], file.name, { type: blob.type }), width: w, height: h }
+  const name = blob.type === file.type ? file.name : file.name.replace(/(\.\w+)?$/, `.${blob.type.slice('image/'.length)}`)
+  return { file: new File([blob], name, { type: blob.type }), width: canvas.width, height: canvas.height }
 }
 
-/** A file name for downloading a creation, keeping the stored file's extension. */
-export function downloadName(creation: { id: number, imageUrl: string }) {
+// Enough of a prompt to recognise the picture by, short enough for every file system.
+const NAME_WORDS = 6
+const NAME_CHARS = 40
+
+/**
+ * A file name for downloading a creation: the prompt's first words in safe characters (letters and
+ * digits of any script, joined by dashes), then the id, with the stored file's extension:
+ * `red-fox-in-snow-32.png`.
+ */
+export function downloadName(creation: Pick<Creation, 'id' | 'prompt' | 'imageUrl'>) {
   const ext = /\.(png|jpe?g|webp)(?:$|\?)/i.exec(creation.imageUrl)?.[1] ?? 'png'
-  return `nano-banana-${creation.id}.${ext.toLowerCase()}`
+  const words = creation.prompt.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean).slice(0, NAME_WORDS)
+  const stem = Array.from(words.join('-')).slice(0, NAME_CHARS).join('').replace(/-+$/, '') || 'nano-banana'
+  return `${stem}-${creation.id}.${ext.toLowerCase()}`
 }
 
 /** Copies text; false when the browser refuses (no permission, insecure page). */

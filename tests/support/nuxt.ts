@@ -1,4 +1,4 @@
-import type { Creation, User } from '#shared/types/api'
+import type { Creation, Job, User } from '#shared/types/api'
 
 /** A creation as the API returns it, for the stores and components to show. */
 export function creation(id: number, fields: Partial<Creation> = {}): Creation {
@@ -33,4 +33,25 @@ export function deferred<T = void>() {
   let resolve!: (value: T) => void
   const promise = new Promise<T>(r => (resolve = r))
   return { promise, resolve }
+}
+
+/** A job as the API returns it: by default queued, one picture of one credit. */
+export function job(id: number, fields: Partial<Job> = {}): Job {
+  return {
+    id,
+    status: 'queued',
+    kind: 'text-to-image',
+    model: 'nano-banana',
+    size: '1:1',
+    prompt: `job ${id}`,
+    n: 1,
+    cost: 1,
+    creations: [],
+    failed: [],
+    error: null,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    ...fields,
+  }
 }

@@ -1,4 +1,3 @@
-import { MAX_INPUT_IMAGES } from '#shared/constants/catalog'
 import { mountSuspended } from '@nuxt/test-utils/runtime'
 import { describe, expect, it } from 'vitest'
 import ImageInputs from '~/components/studio/ImageInputs.vue'
@@ -13,32 +12,33 @@ const selected = (n: number): SelectedImage[] => Array.from({ length: n }, (_, i
 }))
 
 describe('studio image inputs', () => {
-  it('states the limits from the shared constants and takes dropped files', async () => {
-    const wrapper = await mountSuspended(ImageInputs, { props: { images: [] } })
-    expect(wrapper.get('[data-testid="drop-hint"]').text()).toContain(`最多 ${MAX_INPUT_IMAGES} 张，每张不超过 10 MB`)
-    expect(wrapper.get('[data-testid="image-input"]').attributes('accept')).toBe('image/png,image/jpeg,image/webp')
-    const file = new File(['png'], 'dropped.png', { type: 'image/png' })
-    await wrapper.get('[data-testid="dropzone"]').trigger('drop', { dataTransfer: { files: [file] } })
+  it('states the model\'s limit and the 50 MB a photo may have, and takes chosen files', async () => {
+    const wrapper = await mountSuspended(ImageInputs, { props: { images: [], max: 2 } })
+    expect(wrapper.get('[data-testid="drop-hint"]').text()).toContain('最多 2 张，每张不超过 50 MB')
+    const input = wrapper.get('[data-testid="image-input"]')
+    expect(input.attributes('accept')).toBe('image/png,image/jpeg,image/webp')
+    const file = new File(['png'], 'chosen.png', { type: 'image/png' })
+    Object.defineProperty(input.element, 'files', { value: [file] })
+    await input.trigger('change')
     expect(wrapper.emitted('add')).toEqual([[[file]]])
   })
 
-  it('shows each image with a remove button, and closes the drop zone once the limit is reached', async () => {
-    const wrapper = await mountSuspended(ImageInputs, { props: { images: selected(MAX_INPUT_IMAGES - 1) } })
-    expect(wrapper.findAll('[data-testid="input-image"]')).toHaveLength(MAX_INPUT_IMAGES - 1)
+  it('shows each image whole with a remove button, closes the drop zone at the limit, and marks images beyond it', async () => {
+    const wrapper = await mountSuspended(ImageInputs, { props: { images: selected(2), max: 3 } })
+    expect(wrapper.findAll('[data-testid="input-image"]')).toHaveLength(2)
     expect(wrapper.get('[data-testid="dropzone"]').attributes('disabled')).toBeUndefined()
     await wrapper.findAll('[data-testid="remove-input"]')[1]!.trigger('click')
     expect(wrapper.emitted('remove')).toEqual([['image-1']])
 
-    await wrapper.setProps({ images: selected(MAX_INPUT_IMAGES) })
+    await wrapper.setProps({ images: selected(3), max: 1 })
     const dropzone = wrapper.get('[data-testid="dropzone"]')
     expect(dropzone.attributes('disabled')).toBeDefined()
-    expect(dropzone.text()).toContain(`已添加 ${MAX_INPUT_IMAGES} 张图片（上限）`)
+    expect(dropzone.text()).toContain('已添加 1 张图片（上限）')
+    expect(wrapper.findAll('[data-testid="input-image"]').map(li => li.classes('is-extra'))).toEqual([false, true, true])
   })
 
-  it('takes nothing while disabled (a generation runs)', async () => {
-    const wrapper = await mountSuspended(ImageInputs, { props: { images: selected(1), disabled: true } })
-    await wrapper.get('[data-testid="dropzone"]').trigger('drop', { dataTransfer: { files: [new File(['png'], 'late.png', { type: 'image/png' })] } })
-    expect(wrapper.emitted('add')).toBeUndefined()
-    expect(wrapper.get('[data-testid="remove-input"]').attributes('disabled')).toBeDefined()
+  it('shows the drop zone ready while files are dragged over the studio', async () => {
+    const wrapper = await mountSuspended(ImageInputs, { props: { images: [], max: 3, dragging: true } })
+    expect(wrapper.get('[data-testid="dropzone"]').classes()).toContain('is-dragging')
   })
 })

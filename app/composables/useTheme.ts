@@ -1,14 +1,19 @@
 type Theme = 'light' | 'dark'
 
-/** Light or dark, remembered in the nb_theme cookie so the server renders the right one (no flash). */
+/**
+ * Light or dark: the reader's choice, remembered in the nb_theme cookie so the server renders it; until
+ * they choose, the system's (`prefers-color-scheme`, known in the browser only: app/plugins/system-theme.client.ts).
+ */
 export function useTheme() {
-  const cookie = useCookie<Theme>('nb_theme', { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax', default: () => 'light' })
-  const theme = useState<Theme>('theme', () => (cookie.value === 'dark' ? 'dark' : 'light'))
+  const cookie = useCookie<Theme | undefined>('nb_theme', { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax' })
+  const choice = useState<Theme | null>('theme', () => (cookie.value === 'dark' || cookie.value === 'light' ? cookie.value : null))
+  const systemDark = useState('system-dark', () => false)
+  const isDark = computed(() => (choice.value ?? (systemDark.value ? 'dark' : 'light')) === 'dark')
 
   function toggle() {
-    theme.value = theme.value === 'dark' ? 'light' : 'dark'
-    cookie.value = theme.value
+    choice.value = isDark.value ? 'light' : 'dark'
+    cookie.value = choice.value
   }
 
-  return { theme, isDark: computed(() => theme.value === 'dark'), toggle }
+  return { choice, systemDark, isDark, toggle }
 }

@@ -6,9 +6,12 @@ export function useZodRules() {
   const { t } = useI18n()
 
   function message(issue: z.core.$ZodIssue): string {
-    if (issue.code === 'too_small') return Number(issue.minimum) <= 1 ? t('validation.required') : t('validation.tooShort', { n: issue.minimum })
-    if (issue.code === 'too_big') return t('validation.tooLong', { n: issue.maximum })
-    if (issue.code === 'invalid_format') return t('validation.email')
+    if (issue.code === 'too_small') {
+      if (issue.origin === 'number') return t('validation.atLeast', { n: issue.minimum })
+      return Number(issue.minimum) <= 1 ? t('validation.required') : t('validation.tooShort', { n: issue.minimum })
+    }
+    if (issue.code === 'too_big') return issue.origin === 'number' ? t('validation.atMost', { n: issue.maximum }) : t('validation.tooLong', { n: issue.maximum })
+    if (issue.code === 'invalid_format' && issue.format === 'email') return t('validation.email')
     return t('validation.invalid')
   }
 

@@ -15,6 +15,8 @@ export function chromiumPath() {
  * the server-rendered HTML: before that a click reaches a button with no handler yet, which made
  * tests fail now and then on a busy machine. Each context is a client of its own address (in
  * X-Forwarded-For, which the test servers believe from loopback), as separate people would be.
+ * Pages speak Chinese unless a test asks otherwise: the first visit's language follows the
+ * browser's (Accept-Language), and the app is Chinese first.
  */
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
@@ -24,13 +26,13 @@ export async function launchBrowser(): Promise<Browser> {
   })
   const newContext = browser.newContext.bind(browser)
   browser.newContext = async (options) => {
-    const context = await newContext({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
+    const context = await newContext({ locale: 'zh-CN', ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
     context.on('page', waitForHydrationOnNavigation)
     return context
   }
   const newPage = browser.newPage.bind(browser)
   browser.newPage = async (options) => {
-    const page = await newPage({ ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
+    const page = await newPage({ locale: 'zh-CN', ...options, extraHTTPHeaders: { 'X-Forwarded-For': testAddress(), ...options?.extraHTTPHeaders } })
     waitForHydrationOnNavigation(page)
     return page
   }

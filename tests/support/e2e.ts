@@ -7,15 +7,21 @@ import { signUp, startServer, type StartOptions, type TestServer } from './serve
 export const PHONE = { width: 375, height: 812 }
 export const DESKTOP = { width: 1280, height: 860 }
 
-interface ContextOptions { viewport?: { width: number, height: number }, locale?: string }
+interface ContextOptions { viewport?: { width: number, height: number }, locale?: string, theme?: 'light' | 'dark' }
+
+/** The cookies that carry a reader's chosen language and theme, as the app's switches set them. */
+export function preferenceCookies(url: string, options: Pick<ContextOptions, 'locale' | 'theme'>) {
+  const cookies: { name: string, value: string, url: string }[] = []
+  if (options.locale) cookies.push({ name: 'nb_locale', value: options.locale, url })
+  if (options.theme) cookies.push({ name: 'nb_theme', value: options.theme, url })
+  return cookies
+}
 
 /** A new account, signed in through the session cookie the app itself sets (no form to fill). */
 async function signedInContext(browser: Browser, server: TestServer, options: ContextOptions = {}) {
   const account = await signUp(server)
   const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, acceptDownloads: true })
-  const cookies = [{ name: 'auth.token', value: account.token, url: server.url }]
-  if (options.locale) cookies.push({ name: 'nb_locale', value: options.locale, url: server.url })
-  await context.addCookies(cookies)
+  await context.addCookies([{ name: 'auth.token', value: account.token, url: server.url }, ...preferenceCookies(server.url, options)])
   return { context, account, page: await context.newPage() }
 }
 

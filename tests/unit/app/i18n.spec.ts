@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { GENERATION_KINDS } from '../../../shared/constants/catalog'
+import { GENERATION_KINDS, UPSTREAM_MODES } from '../../../shared/constants/catalog'
 import { CREDIT_REASONS } from '../../../shared/schemas/account'
 import { API_ERROR_CODES } from '../../../shared/types/api'
 
@@ -25,11 +25,12 @@ describe('the locales', () => {
     expect(locales.en.toSorted()).toEqual(locales['zh-CN'].toSorted())
   })
 
-  it.each(Object.entries(locales))('%s names every credit reason, generation kind and API error the app looks up by its value', (_locale, present) => {
+  it.each(Object.entries(locales))('%s names every credit reason, generation kind, upstream mode and API error the app looks up by its value', (_locale, present) => {
     const wanted = [
       ...CREDIT_REASONS.flatMap(reason => [`account.reasons.${reason}`, `admin.drawer.reasons.${reason}`]),
       ...GENERATION_KINDS.flatMap(kind => [`studio.kinds.${kind}`, `studio.placeholders.${kind}`]),
       ...API_ERROR_CODES.map(code => `errors.${code}`),
+      ...UPSTREAM_MODES.map(mode => `admin.models.modes.${mode}`),
       'errors.NETWORK_ERROR',
     ]
     expect(wanted.filter(key => !present.includes(key))).toEqual([])

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { hydrated } from '../support/browser'
+import { closeAll, shot, submitAuthForm, useBrowserServer } from '../support/e2e'
+import { signUp } from '../support/server'
+
+// An installation that gives 7 credits to a new account: the home page says so.
+const web = useBrowserServer({ env: { NUXT_SIGNUP_CREDITS: '7' } })
+
+describe('first visits in Chromium', () => {
+  it.each([
+    ['en-US', 'en', 'Sign up and get 7 free credits. No card needed.'],
+    ['en-GB', 'en', 'Sign up and get 7 free credits. No card needed.'],
+    ['fr-FR', 'en', 'Sign up and get 7 free credits. No card needed.'],
+    ['zh-CN', 'zh-CN', '注册即送 7 点免费积分，无需绑定银行卡。'],
+    ['zh-TW', 'zh-CN', '注册即送 7 点免费积分，无需绑定银行卡。'],
+  ])('speak the browser\'s language (%s → %s) and say how many free credits a sign-up brings', async (browserLocale, appLocale, free) => {
+    const context = await web.browser.newContext({ locale: browserLocale })
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/`)
+    expect(await page.getAttribute('html', 'lang')).toBe(appLocale)
+    expect((await page.getByTestId('home-free').textContent())?.trim()).toBe(free)
+    // Rendered so by the server: the HTML before any script runs is in that language already.
+    const html = await (await fetch(`${web.server.url}/`, { headers: { 'accept-language': browserLocale } })).text()
+    expect(html).toMatch(new RegExp(`<html[^>]*lang="${appLocale}"`))
+    await closeAll(context)
+  })
+
+  it('keep the language the reader picks, whatever the browser says', async () => {
+    const context = await web.browser.newContext({ locale: 'en-US' })
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/login`)
+    expect(await page.getAttribute('html', 'lang')).toBe('en')
+    await hydrated(page)
+    await page.getByTestId('language-switch').click()
+    await page.getByRole('option', { name: '简体中文' }).click()
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('zh-CN')
+    await page.reload()
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
+    expect(await page.locator('main h1').textContent()).toBe('登录 Nano-Banana')
+    await closeAll(context)
+  })
+
+  it('follow the system\'s dark scheme from the first paint until the reader picks a theme', async () => {
+    const context = await web.browser.newContext({ colorScheme: 'dark' })
+    const page = await context.newPage()
+    // Without the app's code (kept away), the page is already dark: no light flash before hydration.
+    const appCode = (url: URL) => url.pathname.startsWith('/_nuxt/') && url.pathname.endsWith('.js')
+    await page.route(appCode, route => route.abort())
+    await page.goto(`${web.server.url}/`)
+    expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined()
+    expect(await page.getAttribute('html', 'class')).toBe('dark')
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 20, 20)')
+    await page.unroute(appCode)
+
+    await page.reload()
+    await hydrated(page)
+    expect(await page.getAttribute('html', 'class')).toBe('dark')
+    const toggle = page.getByTestId('theme-toggle')
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true')
+    await shot(page, 'home-system-dark')
+    // The system turns light: so does the page, nothing having been chosen.
+    await page.emulateMedia({ colorScheme: 'light' })
+    await expect.poll(() => page.getAttribute('html', 'class')).toBe('')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(() => page.getAttribute('html', 'class')).toBe('dark')
+
+    // Picking light wins over the dark system, now and after a reload.
+    await toggle.click()
+    await expect.poll(() => page.getAttribute('html', 'class')).toBe('')
+    expect((await context.cookies()).find(c => c.name === 'nb_theme')?.value).toBe('light')
+    await page.reload()
+    expect(await page.getAttribute('html', 'class')).toBe('')
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 247)')
+    await closeAll(context)
+  })
+
+  it('stay light on a light system', async () => {
+    const context = await web.browser.newContext({ colorScheme: 'light' })
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/`)
+    await hydrated(page)
+    expect(await page.getAttribute('html', 'class')).toBe('')
+    expect(await page.getByTestId('theme-toggle').getAttribute('aria-pressed')).toBe('false')
+    await closeAll(context)
+  })
+})
+
+describe('the home page\'s examples', () => {
+  it('open the studio with their prompt filled in', async () => {
+    const { context, page } = await web.signedIn()
+    await page.goto(`${web.server.url}/`)
+    const example = page.getByTestId('home-example').nth(1)
+    const caption = (await example.locator('figcaption').textContent())!.replace(/[“”]/g, '')
+    expect(caption).toBe('清晨薄雾中的山间村落，水墨画')
+    await example.click()
+    await page.waitForURL(url => url.pathname === '/studio' && url.searchParams.get('prompt') === caption)
+    await expect.poll(() => page.getByLabel(/提示词/).inputValue()).toBe(caption)
+    await closeAll(context)
+  })
+
+  it('take a signed-out visitor through sign-in to the studio with that prompt', async () => {
+    const account = await signUp(web.server)
+    const page = await web.browser.newPage()
+    await page.goto(`${web.server.url}/`)
+    await hydrated(page)
+    await page.getByTestId('home-example').first().click()
+    await page.waitForURL(/\/login\?redirect=/)
+    await submitAuthForm(page, account)
+    await page.waitForURL(url => url.pathname === '/studio')
+    expect(await page.getByLabel(/提示词/).inputValue()).toBe('漂浮在香蕉星球上空的猫咪宇航员，童话插画风格')
+    await page.close()
+  })
+})

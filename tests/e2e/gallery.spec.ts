@@ -1,0 +1,265 @@
+import type { Page, Route } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Creation, Page as ListPage } from '../../shared/types/api'
+import { hydrated, screenshot } from '../support/browser'
+import { closeAll, expectNoSeriousViolations, PHONE, shot, useBrowserServer } from '../support/e2e'
+import { client, signUp } from '../support/server'
+
+const ADMIN = { email: 'gallery-admin@example.com', password: 'gallery-admin-password-1' }
+const web = useBrowserServer({ env: { NUXT_ADMIN_EMAIL: ADMIN.email, NUXT_ADMIN_PASSWORD: ADMIN.password } })
+
+let owner: Awaited<ReturnType<typeof signUp>>
+/** The owner's creations, newest first, as the API lists them. */
+let made: Creation[] = []
+
+async function generate(prompt: string, model = 'nano-banana') {
+  const res = await owner.api.raw<{ creation: Creation }>('/api/generate/text-to-image', { method: 'POST', body: { prompt, model, size: '4:3' } })
+  expect(res.status, JSON.stringify(res._data)).toBe(200)
+}
+
+beforeAll(async () => {
+  owner = await signUp(web.server)
+  const login = await client(web.server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
+  const granted = await client(web.server, login.token).raw('/api/admin/add-credits', { method: 'POST', body: { userId: owner.user.id, amount: 20, reason: 'gallery tests' } })
+  expect(granted.status).toBe(200)
+  await generate('秋天的银杏大道，航拍视角')
+  await generate('Red fox in snow')
+  await generate('A blue whale under the sea', 'nano-banana-hd')
+  await generate('Red fox at dawn, watercolour')
+  made = (await owner.api<ListPage<Creation>>('/api/gallery')).items
+  expect(made.map(c => c.prompt)).toEqual(['Red fox at dawn, watercolour', 'A blue whale under the sea', 'Red fox in snow', '秋天的银杏大道，航拍视角'])
+})
+
+/** The owner's browser, signed in, on a page of the gallery. */
+async function ownerPage(options: { viewport?: { width: number, height: number }, hasTouch?: boolean, path?: string } = {}) {
+  const context = await web.browser.newContext({ viewport: options.viewport, hasTouch: options.hasTouch, acceptDownloads: true })
+  await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+  const page = await context.newPage()
+  await page.goto(`${web.server.url}${options.path ?? '/gallery'}`)
+  await hydrated(page)
+  return { context, page }
+}
+
+const tiles = (page: Page) => page.getByTestId('gallery-item')
+const tileLabels = async (page: Page) => (await tiles(page).evaluateAll(els => els.map(el => el.getAttribute('aria-label') ?? '')))
+
+async function choose(page: Page, testid: string, option: string) {
+  await page.getByTestId(testid).click()
+  await page.getByRole('option', { name: option, exact: true }).click()
+}
+
+/** Holds the browser's requests matching `pattern` until `release` is called. */
+async function holdRequests(page: Page, pattern: Parameters<Page['route']>[0]) {
+  let release!: () => void
+  const released = new Promise<void>(resolve => (release = resolve))
+  const held: string[] = []
+  await page.route(pattern, async (route: Route) => {
+    held.push(route.request().url())
+    await released
+    await route.continue()
+  })
+  return { held, release }
+}
+
+describe('the gallery in Chromium', () => {
+  it('searches prompts on the server, keeps the search in the URL across a reload, and filters by kind and model', async () => {
+    const { context, page } = await ownerPage()
+    await tiles(page).first().waitFor()
+    expect(await tiles(page).count()).toBe(4)
+
+    await page.getByLabel('搜索提示词').fill('red fox')
+    await page.waitForURL(url => url.searchParams.get('q') === 'red fox')
+    await expect.poll(() => tiles(page).count()).toBe(2)
+    expect(await tileLabels(page)).toEqual(['查看作品：Red fox at dawn, watercolour', '查看作品：Red fox in snow'])
+
+    await page.reload()
+    expect(await page.getByLabel('搜索提示词').inputValue()).toBe('red fox')
+    expect(await tiles(page).count()).toBe(2)
+    await shot(page, 'gallery-search')
+
+    // Chinese words are found too.
+    await page.getByLabel('搜索提示词').fill('银杏')
+    await page.waitForURL(url => url.searchParams.get('q') === '银杏')
+    await expect.poll(() => tileLabels(page)).toEqual(['查看作品：秋天的银杏大道，航拍视角'])
+
+    await page.getByLabel('搜索提示词').fill('')
+    await page.waitForURL(url => !url.searchParams.has('q'))
+    await expect.poll(() => tiles(page).count()).toBe(4)
+
+    await choose(page, 'gallery-model', 'Nano Banana HD')
+    await page.waitForURL(url => url.searchParams.get('model') === 'nano-banana-hd')
+    await expect.poll(() => tileLabels(page)).toEqual(['查看作品：A blue whale under the sea'])
+
+    await choose(page, 'gallery-model', '全部模型')
+    await choose(page, 'gallery-kind', '图生图')
+    await page.waitForURL(url => url.searchParams.get('kind') === 'image-to-image' && !url.searchParams.has('model'))
+    await page.getByTestId('gallery-no-match').waitFor()
+    await expectNoSeriousViolations(page)
+    await page.getByTestId('gallery-clear-filters').click()
+    await page.waitForURL(url => url.search === '')
+    await expect.poll(() => tiles(page).count()).toBe(4)
+    await closeAll(context)
+  })
+
+  it('marks favourites with the heart on a tile and in the preview, and lists only them on request', async () => {
+    const { context, page } = await ownerPage()
+    const first = page.locator('li.nb-tile').first()
+    await first.hover()
+    const overlay = first.getByTestId('tile-overlay')
+    await expect.poll(() => overlay.evaluate(el => getComputedStyle(el).opacity)).toBe('1')
+    expect(await overlay.textContent()).toContain('Red fox at dawn, watercolour')
+    await screenshot(page, 'gallery-tile-hover')
+    const heart = first.getByTestId('favorite-toggle')
+    expect(await heart.getAttribute('aria-pressed')).toBe('false')
+    await heart.click()
+    await expect.poll(() => heart.getAttribute('aria-pressed')).toBe('true')
+    // The heart does not open the preview.
+    expect(await page.getByTestId('preview-image').count()).toBe(0)
+
+    await tiles(page).nth(2).click()
+    const preview = page.getByTestId('preview')
+    await preview.getByTestId('preview-prompt').waitFor()
+    expect(await preview.getByTestId('preview-prompt').textContent()).toContain('Red fox in snow')
+    await preview.getByTestId('favorite-toggle').click()
+    await expect.poll(() => preview.getByTestId('favorite-toggle').getAttribute('aria-pressed')).toBe('true')
+    await page.keyboard.press('Escape')
+    await preview.waitFor({ state: 'hidden' })
+
+    const favourites = (await owner.api<ListPage<Creation>>('/api/gallery', { query: { favorite: 1 } })).items.map(c => c.prompt)
+    expect(favourites).toEqual(['Red fox at dawn, watercolour', 'Red fox in snow'])
+
+    await page.getByTestId('gallery-favorites').click()
+    await page.waitForURL(url => url.searchParams.get('favorite') === '1')
+    await expect.poll(() => tileLabels(page)).toEqual(['查看作品：Red fox at dawn, watercolour', '查看作品：Red fox in snow'])
+    await page.reload()
+    expect(await tiles(page).count()).toBe(2)
+    expect(await page.getByTestId('gallery-favorites').locator('input').isChecked()).toBe(true)
+    // A favourite's heart shows without hovering.
+    await page.mouse.move(0, 0)
+    expect(await page.locator('li.nb-tile').first().getByTestId('favorite-toggle').isVisible()).toBe(true)
+
+    // Unmarked here, it stays in sight until the list is shown again.
+    await page.locator('li.nb-tile').first().getByTestId('favorite-toggle').click()
+    await expect.poll(() => page.locator('li.nb-tile').first().getByTestId('favorite-toggle').getAttribute('aria-pressed')).toBe('false')
+    expect(await tiles(page).count()).toBe(2)
+    await page.reload()
+    expect(await tileLabels(page)).toEqual(['查看作品：Red fox in snow'])
+    await closeAll(context)
+  })
+
+  it('reaches a tile\'s actions from the keyboard, showing its overlay', async () => {
+    const { context, page } = await ownerPage()
+    const second = page.locator('li.nb-tile').nth(1)
+    await second.getByTestId('gallery-item').focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('favorite-toggle')
+    expect(await second.getByTestId('favorite-toggle').evaluate(el => el === document.activeElement)).toBe(true)
+    await expect.poll(() => second.getByTestId('tile-overlay').evaluate(el => getComputedStyle(el).opacity)).toBe('1')
+    await page.keyboard.press('Tab')
+    expect(await second.getByTestId('tile-download').evaluate(el => el === document.activeElement)).toBe(true)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')])
+    expect(download.suggestedFilename()).toBe(`a-blue-whale-under-the-sea-${made[1]!.id}.png`)
+    await closeAll(context)
+  })
+
+  it('steps through the pictures in the preview with its buttons and the arrow keys, and names downloads after the prompt', async () => {
+    const { context, page } = await ownerPage()
+    await tiles(page).first().click()
+    const preview = page.getByTestId('preview')
+    const prompt = () => preview.getByTestId('preview-prompt').textContent()
+    await preview.getByTestId('preview-prompt').waitFor()
+    expect(await prompt()).toContain(made[0]!.prompt)
+    expect(await preview.getByTestId('preview-previous').isDisabled()).toBe(true)
+
+    await preview.getByTestId('preview-next').click()
+    await expect.poll(prompt).toContain(made[1]!.prompt)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(prompt).toContain(made[2]!.prompt)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(prompt).toContain(made[3]!.prompt)
+    expect(await preview.getByTestId('preview-next').isDisabled()).toBe(true)
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(prompt).toContain(made[2]!.prompt)
+    await preview.getByTestId('preview-previous').click()
+    await expect.poll(prompt).toContain(made[1]!.prompt)
+    await expectNoSeriousViolations(page)
+
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(prompt).toContain('Red fox in snow')
+    const [download] = await Promise.all([page.waitForEvent('download'), preview.getByTestId('preview-download').click()])
+    expect(download.suggestedFilename()).toBe(`red-fox-in-snow-${made[2]!.id}.png`)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(prompt).toContain('银杏')
+    const [chinese] = await Promise.all([page.waitForEvent('download'), preview.getByTestId('preview-download').click()])
+    expect(chinese.suggestedFilename()).toBe(`秋天的银杏大道-航拍视角-${made[3]!.id}.png`)
+    await closeAll(context)
+  })
+
+  it('follows a finger swiping sideways across the picture on a phone', async () => {
+    const { context, page } = await ownerPage({ viewport: PHONE, hasTouch: true })
+    await tiles(page).first().tap()
+    const preview = page.getByTestId('preview')
+    const prompt = () => preview.getByTestId('preview-prompt').textContent()
+    await preview.getByTestId('preview-image').waitFor()
+    expect(await prompt()).toContain(made[0]!.prompt)
+    const box = (await preview.getByTestId('preview-image-area').boundingBox())!
+    const y = box.y + box.height / 2
+    const cdp = await context.newCDPSession(page)
+    const swipe = async (fromX: number, toX: number) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: fromX, y }] })
+      for (let step = 1; step <= 5; step++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: fromX + ((toX - fromX) * step) / 5, y }] })
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+    }
+    await swipe(box.x + box.width * 0.85, box.x + box.width * 0.15)
+    await expect.poll(prompt).toContain(made[1]!.prompt)
+    await swipe(box.x + box.width * 0.85, box.x + box.width * 0.15)
+    await expect.poll(prompt).toContain(made[2]!.prompt)
+    await swipe(box.x + box.width * 0.15, box.x + box.width * 0.85)
+    await expect.poll(prompt).toContain(made[1]!.prompt)
+    await shot(page, 'gallery-preview-phone')
+    await closeAll(context)
+  })
+
+  it('shows placeholder tiles while the pictures load, on the page at once', async () => {
+    const { context, page } = await ownerPage({ path: '/account' })
+    const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')
+    await page.getByTestId('nav-gallery').click()
+    await page.waitForURL(url => url.pathname === '/gallery')
+    const skeleton = page.getByTestId('gallery-skeleton')
+    await skeleton.waitFor()
+    expect(await skeleton.getAttribute('aria-busy')).toBe('true')
+    expect(await skeleton.locator('li').count()).toBeGreaterThan(0)
+    expect(await page.locator('main h1').textContent()).toBe('画廊')
+    await screenshot(page, 'gallery-loading')
+    expect(pictures.held.length).toBeGreaterThan(0)
+    pictures.release()
+    await tiles(page).first().waitFor()
+    expect(await skeleton.count()).toBe(0)
+    await closeAll(context)
+  })
+
+  it('shows a progress bar while the next page is on its way, the old page staying until it is ready', async () => {
+    // The admin page is reached from the user menu, so its code is never fetched ahead of the click.
+    const context = await web.browser.newContext()
+    const login = await client(web.server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
+    await context.addCookies([{ name: 'auth.token', value: login.token, url: web.server.url }])
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/gallery`)
+    await page.waitForLoadState('networkidle')
+    const bar = page.locator('.nuxt-loading-indicator')
+    expect(await bar.evaluate(el => getComputedStyle(el).opacity)).toBe('0')
+
+    const code = await holdRequests(page, url => url.pathname.startsWith('/_nuxt/') && url.pathname.endsWith('.js'))
+    await page.getByTestId('user-menu').click()
+    await page.getByTestId('menu-admin').click()
+    await expect.poll(() => code.held.length).toBeGreaterThan(0)
+    await expect.poll(() => bar.evaluate(el => getComputedStyle(el).opacity)).toBe('1')
+    expect(new URL(page.url()).pathname).toBe('/gallery')
+    expect(await page.getByTestId('gallery-empty').isVisible()).toBe(true)
+    code.release()
+    await page.getByTestId('admin-page').waitFor()
+    expect(new URL(page.url()).pathname).toBe('/admin')
+    await expect.poll(() => bar.evaluate(el => getComputedStyle(el).opacity)).toBe('0')
+    await closeAll(context)
+  })
+})

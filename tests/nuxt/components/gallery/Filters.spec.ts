@@ -1,0 +1,38 @@
+import { mountSuspended } from '@nuxt/test-utils/runtime'
+import { describe, expect, it } from 'vitest'
+import Filters from '~/components/gallery/Filters.vue'
+import { useCatalogStore } from '~/stores/catalog'
+import { NO_FILTERS, type GalleryFilters } from '~/utils/gallery'
+
+async function mountFilters(start: GalleryFilters = { ...NO_FILTERS }) {
+  const changes: GalleryFilters[] = []
+  const wrapper = await mountSuspended(Filters, {
+    props: { 'modelValue': start, 'onUpdate:modelValue': (value: GalleryFilters) => changes.push(value) },
+  })
+  return { wrapper, changes }
+}
+
+describe('gallery filters', () => {
+  it('sends the search once typing pauses, trimmed, as one change', async () => {
+    const { wrapper, changes } = await mountFilters()
+    const input = wrapper.get('#gallery-search')
+    expect(input.attributes('aria-label')).toBe('搜索提示词')
+    await input.setValue('r')
+    await input.setValue('red ')
+    await input.setValue('red fox ')
+    expect(changes).toEqual([])
+    await expect.poll(() => changes.length).toBe(1)
+    expect(changes[0]).toEqual({ ...NO_FILTERS, q: 'red fox' })
+  })
+
+  it('shows the filters it is given, "all" included, and changes favourites at once', async () => {
+    useCatalogStore().models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1'] }]
+    const { wrapper, changes } = await mountFilters({ ...NO_FILTERS, q: 'fox', kind: 'image-to-image' })
+    expect(wrapper.get<HTMLInputElement>('#gallery-search').element.value).toBe('fox')
+    expect(wrapper.get('[data-testid="gallery-model"]').text()).toContain('全部模型')
+    expect(wrapper.get('[data-testid="gallery-kind"]').text()).toContain('图生图')
+
+    await wrapper.get('[data-testid="gallery-favorites"] input').setValue(true)
+    expect(changes).toEqual([{ ...NO_FILTERS, q: 'fox', kind: 'image-to-image', favorite: true }])
+  })
+})

@@ -1,5 +1,4 @@
 import { INPUT_IMAGE_TYPES, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGE_SIDE } from '#shared/constants/catalog'
-import type { Creation } from '#shared/types/api'
 
 /** The largest photo the browser takes before shrinking it (the server's own limit is MAX_INPUT_IMAGE_BYTES). */
 export const MAX_PICKED_IMAGE_BYTES = 50 * 1024 * 1024
@@ -67,22 +66,6 @@ export async function shrinkImage(file: File): Promise<{ file: File, width: numb
   if (!blob) throw new Error('unreadable')
   const name = blob.type === file.type ? file.name : file.name.replace(/(\.\w+)?$/, `.${blob.type.slice('image/'.length)}`)
   return { file: new File([blob], name, { type: blob.type }), width: canvas.width, height: canvas.height }
-}
-
-// Enough of a prompt to recognise the picture by, short enough for every file system.
-const NAME_WORDS = 6
-const NAME_CHARS = 40
-
-/**
- * A file name for downloading a creation: the prompt's first words in safe characters (letters and
- * digits of any script, joined by dashes), then the id, with the stored file's extension:
- * `red-fox-in-snow-32.png`.
- */
-export function downloadName(creation: Pick<Creation, 'id' | 'prompt' | 'imageUrl'>) {
-  const ext = /\.(png|jpe?g|webp)(?:$|\?)/i.exec(creation.imageUrl)?.[1] ?? 'png'
-  const words = creation.prompt.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean).slice(0, NAME_WORDS)
-  const stem = Array.from(words.join('-')).slice(0, NAME_CHARS).join('').replace(/-+$/, '') || 'nano-banana'
-  return `${stem}-${creation.id}.${ext.toLowerCase()}`
 }
 
 /** Copies text; false when the browser refuses (no permission, insecure page). */

@@ -1,4 +1,5 @@
 import type { Creation, Job, User } from '#shared/types/api'
+import type { VueWrapper } from '@vue/test-utils'
 
 /** A creation as the API returns it, for the stores and components to show. */
 export function creation(id: number, fields: Partial<Creation> = {}): Creation {
@@ -54,4 +55,11 @@ export function job(id: number, fields: Partial<Job> = {}): Job {
     finishedAt: null,
     ...fields,
   }
+}
+
+type Mounted = Pick<VueWrapper, 'findAll'>
+
+/** The message under the form item holding the control `#id` (an Element Plus form's field error). */
+export function fieldError(wrapper: Mounted, id: string) {
+  return wrapper.findAll('.el-form-item').find(item => item.find(`#${id}`).exists())?.find('.el-form-item__error')
 }

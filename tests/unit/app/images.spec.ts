@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SIZES } from '../../../shared/constants/catalog'
-import { checkImageFile, downloadName, MAX_PICKED_IMAGE_BYTES, nearestSize, ratioOf } from '../../../app/utils/images'
+import { checkImageFile, MAX_PICKED_IMAGE_BYTES, nearestSize, ratioOf } from '../../../app/utils/images'
 
 describe('image helpers', () => {
   it('reads an aspect ratio as width over height, and anything unreadable as square', () => {
@@ -25,13 +25,5 @@ describe('image helpers', () => {
     expect(checkImageFile(new File(['x'], 'a.gif', { type: 'image/gif' }))).toBe('type')
     expect(checkImageFile(new File([new Uint8Array(MAX_PICKED_IMAGE_BYTES)], 'b.webp', { type: 'image/webp' }))).toBeNull()
     expect(checkImageFile(new File([new Uint8Array(MAX_PICKED_IMAGE_BYTES + 1)], 'b.webp', { type: 'image/webp' }))).toBe('size')
-  })
-
-  it('names a download after the prompt\'s first words in safe characters, then the id, keeping the stored file\'s extension', () => {
-    expect(downloadName({ id: 32, prompt: 'Red fox in snow', imageUrl: '/images/abc.png' })).toBe('red-fox-in-snow-32.png')
-    expect(downloadName({ id: 12, prompt: '  A "cat"/dog: on\\the roof?! <now> at dawn, with mist and rain ', imageUrl: '/images/abc.webp' })).toBe('a-cat-dog-on-the-roof-12.webp')
-    expect(downloadName({ id: 3, prompt: '一只戴着草帽的柴犬，夏日午后', imageUrl: '/images/abc.JPEG?v=2' })).toBe('一只戴着草帽的柴犬-夏日午后-3.jpeg')
-    expect(downloadName({ id: 4, prompt: 'é'.repeat(60), imageUrl: '/images/abc' })).toBe(`${'é'.repeat(40)}-4.png`)
-    expect(downloadName({ id: 5, prompt: '!!! ...', imageUrl: '/images/abc.png' })).toBe('nano-banana-5.png')
   })
 })

@@ -3,7 +3,7 @@ import { mountSuspended, registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody, setResponseStatus } from 'h3'
 import { beforeEach, describe, expect, it } from 'vitest'
 import CreditAdjustForm from '~/components/admin/CreditAdjustForm.vue'
-import { apiError, user } from '../../../support/nuxt'
+import { apiError, fieldError, user } from '../../../support/nuxt'
 
 const target: AdminUser = { ...user({ id: 7, email: 'ann@example.com', credits: 3 }), disabled: false, creationsCount: 0, lastActiveAt: new Date(2026, 0, 2).toISOString() }
 const sent: unknown[] = []
@@ -27,7 +27,6 @@ async function submit(wrapper: Wrapper, amount: number, reason: string) {
   await wrapper.get('form').trigger('submit')
 }
 
-const fieldError = (wrapper: Wrapper, id: string) => wrapper.findAll('.el-form-item').find(item => item.find(`#${id}`).exists())?.find('.el-form-item__error')
 const confirmBox = () => document.body.querySelector('.el-message-box')
 
 describe('admin credit adjustment', () => {

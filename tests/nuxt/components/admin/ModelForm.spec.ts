@@ -4,13 +4,13 @@ import { mountSuspended, registerEndpoint } from '@nuxt/test-utils/runtime'
 import { readBody, setResponseStatus } from 'h3'
 import { beforeEach, describe, expect, it } from 'vitest'
 import ModelForm from '~/components/admin/ModelForm.vue'
-import { apiError } from '../../../support/nuxt'
+import { apiError, fieldError } from '../../../support/nuxt'
 
 const existing: AdminModel = {
   id: 'nano-banana', label: 'Nano Banana', upstreamModel: 'nano-banana', cost: 1, supportsImageInput: true, maxInputImages: 3,
   sizes: [...SIZES], mode: 'images', enabled: true, sortOrder: 10, updatedAt: new Date(2026, 0, 1).toISOString(),
 }
-const sent: { method: string, body: Record<string, unknown> }[] = []
+const sent: { method: string, body: Partial<AdminModel> }[] = []
 // A new model is refused when its id is taken, as the server does; an edit answers the model changed.
 registerEndpoint('/api/admin/models', {
   method: 'POST',
@@ -35,7 +35,6 @@ registerEndpoint('/api/admin/models/nano-banana', {
 })
 
 type Wrapper = Awaited<ReturnType<typeof mountSuspended>>
-const fieldError = (wrapper: Wrapper, id: string) => wrapper.findAll('.el-form-item').find(item => item.find(`#${id}`).exists())?.find('.el-form-item__error')
 
 async function type(wrapper: Wrapper, id: string, value: string | number) {
   const input = wrapper.get(`#${id}`)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { buildCli } from './scripts/build-cli'
 import { CONFIG_DEFAULTS } from './server/config/defaults'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
@@ -41,6 +42,8 @@ export default defineNuxtConfig({
           .filter(h => h.route?.startsWith('/api/') && !h.route.includes('**'))
           .map(h => ({ route: h.route, method: (h.method ?? 'all').toUpperCase() })),
       )}`
+      // The admin command line ships inside the bundle: node .output/server/cli.mjs
+      if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
     // per-request context (server/request-context.ts) before any other plugin's request hooks.

@@ -1,19 +1,24 @@
 /**
- * The deployer's command line: `npm run admin -- <command>`. Works on the SQLite file directly
- * (`$NUXT_DATA_DIR/nano-banana.db`, default ./data), with or without the server running.
+ * The deployer's command line. On a server: `node .output/server/cli.mjs <command>` (built with the
+ * app, needs nothing else); in the source tree: `npm run admin -- <command>`. Works on the data
+ * folder's SQLite file directly (`$NUXT_DATA_DIR/nano-banana.db`, default ./data), with or without
+ * the server running. Settings come from the environment, then from `.env` (or `--env <file>`).
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
 import { migrateFromFolder, openDatabase, setDb } from '../server/db'
 import { ensureAdmin } from '../server/services/accounts'
 import { addCredits, listUsers, promoteUser } from '../server/services/admin'
-import { configFromEnv, resolveServerConfig, setServerConfig } from '../server/utils/config'
+import { backupDataFolder, DATABASE_FILE, hasDatabase, restoreDataFolder, type BackupSummary } from '../server/services/backup'
+import { configFromEnv, resolveServerConfig, setServerConfig, type ServerConfig } from '../server/utils/config'
 import { AppError } from '../server/utils/errors'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
 import { EmailSchema, PasswordSchema } from '../shared/schemas/auth'
 
-const USAGE = `Usage: npm run admin -- <command> [arguments]
+const USAGE = `Usage: node .output/server/cli.mjs <command> [arguments] [options]
+       (in the source tree: npm run admin -- <command> [arguments] [options])
 
 Commands:
   create-admin <email> <password>        create an admin account, or make an existing account an
@@ -21,7 +26,16 @@ Commands:
   promote <email>                        make an existing account an admin
   grant <email> <amount> --reason text   add credits (a negative amount deducts; not below zero)
   list-users [--query text]              list accounts, newest first (at most 100)
+  backup <folder>                        copy the database (SQLite's online backup, safe while the
+                                         server runs) and the images into a new folder
+  restore <folder> [--replace]           put a backup back into the data folder (stop the server
+                                         first; --replace overwrites a database that is there)
   help                                   show this text
+
+Options:
+  --env <file>        read settings from this file (default: .env in the current folder, if any);
+                      variables already set in the environment win
+  --init              create the database if the data folder has none (otherwise refused)
 
 The database is $NUXT_DATA_DIR/nano-banana.db (default ./data/nano-banana.db); migrations are applied first.
 Exit codes: 0 done, 1 the operation failed, 2 wrong usage.`
@@ -34,22 +48,48 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   return result.data
 }
 
-// The server's settings, from the same NUXT_* variables and with the same defaults.
-const config = resolveServerConfig(configFromEnv(), true)
-setServerConfig(config)
+/** The server's settings, from the same NUXT_* variables and with the same defaults. */
+function loadConfig(envFile: string | undefined): ServerConfig {
+  if (envFile && !existsSync(envFile)) throw new UsageError(`--env: ${envFile} does not exist`)
+  const file = envFile ?? (existsSync('.env') ? '.env' : undefined)
+  if (file) process.loadEnvFile(file)
+  const config = resolveServerConfig(configFromEnv(), true)
+  setServerConfig(config)
+  return config
+}
 
-function openDataFolder() {
-  const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
-  migrateFromFolder(db, fileURLToPath(new URL('../drizzle', import.meta.url)))
+// Beside the bundle (.output/server/drizzle, copied by the build) or in the source tree.
+function migrationsFolder() {
+  const candidates = ['./drizzle', '../drizzle'].map(path => fileURLToPath(new URL(path, import.meta.url)))
+  const found = candidates.find(folder => existsSync(join(folder, 'meta/_journal.json')))
+  if (!found) throw new Error(`no migrations found (looked in ${candidates.join(', ')})`)
+  return found
+}
+
+/** Opens (and migrates) the data folder's database; a folder without one is refused unless `init`. */
+async function openDataFolder(config: ServerConfig, init: boolean) {
+  if (!init && !await hasDatabase(config.dataDir)) {
+    throw new Error(`no database at ${join(config.dataDir, DATABASE_FILE)}: check NUXT_DATA_DIR (or .env / --env), or add --init to create one`)
+  }
+  const db = openDatabase(join(config.dataDir, DATABASE_FILE))
+  migrateFromFolder(db, migrationsFolder())
   setDb(db)
   return db
 }
 
-const OPTIONS_WITH_VALUE = new Set(['reason', 'query'])
+function describeBackup(summary: BackupSummary) {
+  const lines = [`${summary.users} users, ${summary.creations} creations, ${summary.ledgerRows} ledger rows, ${summary.images} image files`]
+  if (summary.missingImages.length) lines.push(`warning: ${summary.missingImages.length} pictures were deleted while copying: ${summary.missingImages.join(', ')}`)
+  return lines.join('\n')
+}
+
+const OPTIONS_WITH_VALUE = new Set(['reason', 'query', 'env'])
+const FLAGS = new Set(['init', 'replace'])
 
 /** `--reason text`, `--reason=text`, `--query …`, `--help`; everything else (a negative amount too) is an argument. */
 function parseArgv(argv: string[]) {
   const values: Record<string, string> = {}
+  const flags = new Set<string>()
   const positionals: string[] = []
   let help = false
   for (let i = 0; i < argv.length; i++) {
@@ -61,20 +101,23 @@ function parseArgv(argv: string[]) {
       if (value === undefined) throw new UsageError(`--${option[1]} needs a value`)
       values[option[1]!] = value
     }
+    else if (option && FLAGS.has(option[1]!) && option[2] === undefined) flags.add(option[1]!)
     else if (option) throw new UsageError(`unknown option: ${arg}`)
     else positionals.push(arg)
   }
-  return { values, positionals, help }
+  return { values, flags, positionals, help }
 }
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals, help } = parseArgv(argv)
+  const { values, flags, positionals, help } = parseArgv(argv)
   const [command, ...args] = positionals
   if (command === 'help' || help) {
     console.log(USAGE)
     return
   }
   if (!command) throw new UsageError('no command given')
+  const config = loadConfig(values.env)
+  const open = () => openDataFolder(config, flags.has('init'))
   const expect = (count: number) => {
     if (args.length !== count) throw new UsageError(`${command} takes ${count} argument${count === 1 ? '' : 's'}`)
   }
@@ -84,7 +127,7 @@ async function run(argv: string[]): Promise<void> {
       expect(2)
       const email = parse(EmailSchema, args[0], 'email')
       const password = parse(PasswordSchema, args[1], 'password (8 to 128 characters)')
-      openDataFolder()
+      await open()
       const { user, created } = await ensureAdmin(email, password, config.signupCredits)
       console.log(`${created ? 'Created' : 'Updated'} admin ${user.email} (id ${user.id})`)
       return
@@ -92,7 +135,7 @@ async function run(argv: string[]): Promise<void> {
     case 'promote': {
       expect(1)
       const email = parse(EmailSchema, args[0], 'email')
-      openDataFolder()
+      await open()
       const user = await promoteUser(email)
       console.log(`${user.email} (id ${user.id}) is now an admin`)
       return
@@ -102,18 +145,30 @@ async function run(argv: string[]): Promise<void> {
       const email = parse(EmailSchema, args[0], 'email')
       const amount = parse(CreditAmountSchema, Number(args[1]), 'amount (a non-zero integer from -100000 to 100000)')
       const reason = parse(CreditReasonSchema, values.reason ?? '', 'reason (--reason "why")')
-      openDataFolder()
+      await open()
       const user = await addCredits({ email, amount, reason }, null, 'cli')
       console.log(`${user.email}: ${amount > 0 ? '+' : ''}${amount} credits, balance ${user.credits}`)
       return
     }
     case 'list-users': {
       expect(0)
-      openDataFolder()
+      await open()
       const query = (values.query ?? '').trim().toLowerCase()
       const { items, total } = await listUsers({ query, page: 1, pageSize: 100, sort: 'createdAt', order: 'desc' })
       console.table(items.map(u => ({ id: u.id, email: u.email, role: u.role, credits: u.credits, disabled: u.disabled, creations: u.creationsCount, lastActive: u.lastActiveAt })))
       console.log(`${items.length} of ${total} users`)
+      return
+    }
+    case 'backup': {
+      expect(1)
+      const summary = await backupDataFolder(config.dataDir, args[0]!)
+      console.log(`Backed up ${config.dataDir} to ${args[0]}: ${describeBackup(summary)}`)
+      return
+    }
+    case 'restore': {
+      expect(1)
+      const summary = await restoreDataFolder(args[0]!, config.dataDir, flags.has('replace'))
+      console.log(`Restored ${args[0]} into ${config.dataDir}: ${describeBackup(summary)}`)
       return
     }
     default:

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdminUserDetail } from '../../shared/types/admin'
@@ -8,21 +8,25 @@ import { client, ROOT, signUp, startServer, tempDir, type TestServer } from '../
 
 const dataDir = tempDir('nano-banana-cli-')
 
-/** `npm run admin -- …`, as a deployer runs it, against the test's data folder. */
-function admin(...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+interface Run { code: number, stdout: string, stderr: string }
+
+function run(file: string, args: string[], options: { cwd?: string, env?: Record<string, string | undefined> } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/admin.ts'), ...args], { cwd: ROOT, env: { ...process.env, NUXT_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd: options.cwd ?? ROOT, env: options.env ?? { ...process.env, NUXT_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     })
   })
 }
+
+/** The command line inside the bundle, as a deployer runs it on a server: node .output/server/cli.mjs … */
+const admin = (...args: string[]) => run(process.execPath, [join(ROOT, '.output/server/cli.mjs'), ...args])
 
 let server: TestServer
 let adminApi: ReturnType<typeof client>
 
 beforeAll(async () => {
   // The command line creates and migrates the database before the server ever ran.
-  const created = await admin('create-admin', 'Deployer@Example.com', 'deployer-pass-1')
+  const created = await admin('create-admin', 'Deployer@Example.com', 'deployer-pass-1', '--init')
   expect(created, created.stderr).toMatchObject({ code: 0 })
   expect(created.stdout).toContain('Created admin deployer@example.com')
   server = await startServer({ dataDir })
@@ -35,7 +39,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('npm run admin', () => {
+describe('the admin command line (node .output/server/cli.mjs)', () => {
   it('made an admin the server accepts', async () => {
     expect((await adminApi.raw('/api/admin/stats')).status).toBe(200)
   })
@@ -45,10 +49,10 @@ describe('npm run admin', () => {
     expect(help.code).toBe(0)
     for (const command of ['create-admin', 'promote', 'grant', 'list-users']) expect(help.stdout).toContain(command)
     for (const args of [[], ['frobnicate'], ['grant', 'a@example.com'], ['grant', 'a@example.com', '5'], ['grant', 'a@example.com', 'ten'], ['grant', 'a@example.com', '0'],
-      ['grant', 'a@example.com', '100001'], ['grant', 'not-an-email', '5'], ['create-admin', 'a@example.com', 'short'], ['list-users', '--bogus']]) {
+      ['grant', 'a@example.com', '100001'], ['grant', 'not-an-email', '5'], ['create-admin', 'a@example.com', 'short'], ['list-users', '--bogus'], ['backup'], ['restore', 'a', 'b'], ['list-users', '--init=yes']]) {
       const result = await admin(...args)
       expect(result.code, args.join(' ')).toBe(2)
-      expect(result.stderr).toContain('Usage: npm run admin')
+      expect(result.stderr).toContain('Usage: node .output/server/cli.mjs')
     }
   })
 
@@ -95,5 +99,47 @@ describe('npm run admin', () => {
     expect(listed.stdout).toContain(user.email)
     expect(listed.stdout).toContain('1 of 1 users')
     expect(listed.stdout).not.toContain('deployer@example.com')
+  })
+})
+
+describe('where the command line finds its settings and its database', () => {
+  const elsewhere = tempDir('nano-banana-cli-cwd-')
+  afterAll(() => rmSync(elsewhere, { recursive: true, force: true }))
+  const bare = { PATH: process.env.PATH }
+
+  it('refuses a data folder without a database unless told --init, and creates nothing there', async () => {
+    const empty = join(elsewhere, 'empty-data')
+    const refused = await run(process.execPath, [join(ROOT, '.output/server/cli.mjs'), 'create-admin', 'new@example.com', 'deployer-pass-1'], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: empty } })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`no database at ${join(empty, 'nano-banana.db')}`)
+    expect(refused.stderr).toContain('--init')
+    expect(existsSync(join(empty, 'nano-banana.db'))).toBe(false)
+  })
+
+  it('reads .env from the folder it runs in, and --env <file> instead when given (not --env-file: Node 20 takes that one for itself); the environment wins over both', async () => {
+    const cli = [join(ROOT, '.output/server/cli.mjs'), 'list-users']
+    writeFileSync(join(elsewhere, '.env'), `# as in the README\nNUXT_DATA_DIR=${dataDir}\n`)
+    const fromDotEnv = await run(process.execPath, cli, { cwd: elsewhere, env: bare })
+    expect(fromDotEnv, fromDotEnv.stderr).toMatchObject({ code: 0 })
+    expect(fromDotEnv.stdout).toContain('deployer@example.com')
+
+    const envFile = join(elsewhere, 'nano-banana.env')
+    writeFileSync(envFile, `NUXT_DATA_DIR=${join(elsewhere, 'nowhere')}\n`)
+    const fromFile = await run(process.execPath, [...cli, '--env', envFile], { cwd: elsewhere, env: bare })
+    expect(fromFile.code).toBe(1)
+    expect(fromFile.stderr).toContain(join(elsewhere, 'nowhere'))
+
+    const fromEnv = await run(process.execPath, [...cli, '--env', envFile], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: dataDir } })
+    expect(fromEnv.code).toBe(0)
+    expect((await run(process.execPath, [...cli, '--env', join(elsewhere, 'missing.env')], { cwd: elsewhere, env: bare })).code).toBe(2)
+  })
+
+  it('runs from the source tree too (npm run admin)', async () => {
+    const help = await run('npm', ['run', '--silent', 'admin', '--', 'help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('npm run admin -- <command>')
+    const listed = await run('npm', ['run', '--silent', 'admin', '--', 'list-users'])
+    expect(listed, listed.stderr).toMatchObject({ code: 0 })
+    expect(listed.stdout).toContain('deployer@example.com')
   })
 })

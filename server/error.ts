@@ -4,7 +4,7 @@ import { send, setResponseHeader, setResponseStatus, type H3Error } from 'h3'
 import type { NitroErrorHandler } from 'nitropack/types'
 import { AppError, ERROR_MESSAGES } from '#server/utils/errors'
 import { log } from '#server/utils/log'
-import { closeAfterResponse, hasBody, isApiPath } from '#server/utils/request'
+import { closeAfterResponse, decodedPath, hasBody, isApiPath } from '#server/utils/request'
 
 /** Each error code's HTTP status: the only place where the app's failures meet HTTP. */
 export const ERROR_STATUS: Record<ApiErrorCode, number> = {
@@ -66,11 +66,11 @@ function describe(error: H3Error): { code: ApiErrorCode, status: number, message
 }
 
 /**
- * The single place that renders an /api error (`/%61pi/…` and `/API/…` included), in the one format
- * every client reads. Other paths fall through to Nuxt.
+ * The single place that renders an /api (or /metrics) error (`/%61pi/…` and `/API/…` included), in the
+ * one format every client reads. Other paths fall through to Nuxt.
  */
 const apiErrorHandler: NitroErrorHandler = (error, event) => {
-  if (!isApiPath(event)) return
+  if (!isApiPath(event) && decodedPath(event) !== '/metrics') return
 
   const { code, status, message, details } = describe(error)
   const requestId = (event.context.requestId as string | undefined) ?? randomUUID()

@@ -27,6 +27,8 @@ export const CONFIG_DEFAULTS = {
   maxActiveJobsPerUser: 4,
   /** This server's name on the jobs it runs (default: host name and data folder), so a restart knows its own. */
   instanceId: '',
+  /** Bearer token for GET /metrics (Prometheus); empty: /metrics is off (404). */
+  metricsToken: '',
   // Rate limits, as `<count>/<window>` (s, m, h, d).
   /** Failed sign-ins per account. */
   rateLimitLoginAccount: '10/15m',

@@ -53,6 +53,10 @@ export default defineNitroPlugin((nitroApp) => {
     flushLog()
   })
   const config = useServerConfig()
+  // Asked for the real model without a key, every generation would fail: refuse to start instead.
+  if (config.imageProvider === 'openai' && !config.imageApiKey) {
+    fail('NUXT_IMAGE_PROVIDER=openai needs NUXT_IMAGE_API_KEY (the gateway\'s key). Set it, or unset NUXT_IMAGE_PROVIDER to use the demo provider.')
+  }
   mkdirSync(join(config.dataDir, 'images'), { recursive: true })
   setJwtSecret(resolveJwtSecret(config))
 

@@ -109,16 +109,17 @@ export async function recordFailure(job: GenerationJobRow, failure: Failure): Pr
  * Pictures neither made nor already refunded (the job was cut short) are refunded now, in the same
  * transaction; a job already finished is left as it is. Its inputs go.
  */
-export async function finishJob(jobId: number, outcome: { latencyMs: number | null, error?: Failure }): Promise<GenerationJobRow | undefined> {
+export async function finishJob(jobId: number, outcome: { latencyMs: number | null, error?: Failure }): Promise<{ job: GenerationJobRow, refunded: number } | undefined> {
   return useDb().transaction((tx) => {
     const job = tx.select().from(generationJobs).where(and(eq(generationJobs.id, jobId), active)).get()
     if (!job) return undefined
     const made = tx.select({ n: count() }).from(creations).where(eq(creations.jobId, jobId)).get()?.n ?? 0
-    refund(tx, job, job.n - made - job.failures.length)
+    const cutShort = job.n - made - job.failures.length
+    refund(tx, job, cutShort)
     const failed = made === 0
     const error = failed ? (outcome.error ?? job.failures[0] ?? { code: 'INTERNAL_ERROR', message: 'The generation failed.' }) : undefined
     tx.delete(generationInputs).where(eq(generationInputs.jobId, jobId)).run()
-    return tx.update(generationJobs)
+    const finished = tx.update(generationJobs)
       .set({
         status: failed ? 'failed' : 'succeeded',
         errorCode: error?.code ?? null,
@@ -129,7 +130,8 @@ export async function finishJob(jobId: number, outcome: { latencyMs: number | nu
       })
       .where(eq(generationJobs.id, jobId))
       .returning()
-      .get()
+      .get()!
+    return { job: finished, refunded: Math.max(0, cutShort) * job.cost }
   })
 }
 
@@ -161,4 +163,13 @@ export async function listOwnedJobs(userId: number, activeOnly: boolean, limit: 
 export async function creationsOfJobs(jobIds: number[]): Promise<CreationRow[]> {
   if (!jobIds.length) return []
   return useDb().select().from(creations).where(inArray(creations.jobId, jobIds)).orderBy(asc(creations.id)).all()
+}
+
+/** Jobs waiting and running, on every instance. */
+export async function countActiveJobs(): Promise<{ queued: number, running: number }> {
+  const rows = useDb().select({ status: generationJobs.status, n: count() }).from(generationJobs).where(active).groupBy(generationJobs.status).all()
+  return {
+    queued: rows.find(row => row.status === 'queued')?.n ?? 0,
+    running: rows.find(row => row.status === 'running')?.n ?? 0,
+  }
 }

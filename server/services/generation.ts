@@ -2,6 +2,7 @@ import type { BatchResponse, GenerateResponse, JobAccepted } from '#shared/types
 import type { CreationRow, GenerationJobRow, UserRow } from '#server/db/schema'
 import { referencedImageUrls } from '#server/repositories/creations'
 import { creationsOfJobs, reserveJob } from '#server/repositories/jobs'
+import { countCredits } from '#server/services/metrics'
 import { findUserById } from '#server/repositories/users'
 import { resolveModel } from '#server/services/catalog'
 import { toJob, waitForJob, wakeWorker } from '#server/services/jobs'
@@ -34,6 +35,7 @@ async function submit(user: UserRow, request: GenerationRequest): Promise<{ job:
   if (!reserved.ok) {
     throw new AppError('RATE_LIMITED', `At most ${config.maxActiveJobsPerUser} generations can run at once. Wait for one to finish.`, { retryAfter: ACTIVE_RETRY_AFTER_S, active: reserved.active })
   }
+  countCredits('spent', request.n * model.cost)
   wakeWorker()
   return reserved
 }

@@ -7,6 +7,7 @@ import {
   renewLeases, type Failure,
 } from '#server/repositories/jobs'
 import { jobModel, rememberMode } from '#server/services/catalog'
+import { countCredits, observeGeneration } from '#server/services/metrics'
 import { useImageProvider } from '#server/services/providers'
 import { ProviderError, type InputImage } from '#server/services/providers/types'
 import { holdThumbnails, imageUrl, queueThumbnail, removeImages, storeImage, UndecodableImageError, useImages, type StoredImage } from '#server/services/storage'
@@ -124,6 +125,8 @@ function failureOf(error: unknown): Failure {
 async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlotHeld: boolean) {
   if (!firstSlotHeld) await useSlots().take()
   let stored: StoredImage | undefined
+  let upstreamSeconds: number | null = null
+  const called = performance.now()
   try {
     const model = await jobModel(job.model)
     if (!model) throw new ProviderError('UPSTREAM_ERROR', 'The model is no longer in the catalogue.')
@@ -135,6 +138,7 @@ async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlo
       mode: model.mode,
       images: images.length ? images : undefined,
     })
+    upstreamSeconds = (performance.now() - called) / 1000
     if (result.mode !== model.mode) await rememberMode(model.id, result.mode)
     // While pictures arrive, thumbnails wait: the answers come first.
     holdThumbnails()
@@ -152,11 +156,15 @@ async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlo
     })
     // The picture counts as made now; its thumbnail follows, off the answer's path.
     queueThumbnail(useImages(), stored.image)
+    observeGeneration(job.model, 'succeeded', upstreamSeconds)
   }
   catch (error) {
     if (stored) await removeImages(useImages(), [stored.image, stored.thumbnail])
     const failure = failureOf(error)
     await recordFailure(job, failure)
+    countCredits('refunded', job.cost)
+    // A model that answered with an error took its time too.
+    observeGeneration(job.model, failure.code, upstreamSeconds ?? (error instanceof ProviderError ? (performance.now() - called) / 1000 : null))
     log.warn({ event: 'generation_failed', jobId: job.id, userId: job.userId, provider: job.provider, code: failure.code, reason: error instanceof Error ? error.message : String(error) })
     if (failure.code === 'INTERNAL_ERROR') log.error({ event: 'generation_error', jobId: job.id, error: error instanceof Error ? error.stack : String(error) })
   }
@@ -182,7 +190,8 @@ async function run(job: GenerationJobRow) {
     log.error({ event: 'job_failed', jobId: job.id, error: error instanceof Error ? error.stack : String(error) })
   }
   finally {
-    await finishJob(job.id, { latencyMs: Math.round(performance.now() - started) })
+    const finished = await finishJob(job.id, { latencyMs: Math.round(performance.now() - started) })
+    countCredits('refunded', finished?.refunded ?? 0)
     runningHere.delete(job.id)
     await publish(job.id, 'done')
   }
@@ -195,7 +204,8 @@ async function run(job: GenerationJobRow) {
 async function recoverAbandonedJobs(now = new Date()) {
   const abandoned = (await abandonedJobs(useServerConfig().instanceId, now)).filter(job => !runningHere.has(job.id))
   for (const job of abandoned) {
-    await finishJob(job.id, { latencyMs: null, error: { code: 'INTERRUPTED', message: 'The server stopped while this was being made; the credits were given back.' } })
+    const finished = await finishJob(job.id, { latencyMs: null, error: { code: 'INTERRUPTED', message: 'The server stopped while this was being made; the credits were given back.' } })
+    countCredits('refunded', finished?.refunded ?? 0)
     await publish(job.id, 'done')
   }
   return abandoned.length

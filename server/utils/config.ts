@@ -21,6 +21,7 @@ export interface ServerConfig {
   generationConcurrency: number
   maxActiveJobsPerUser: number
   instanceId: string
+  metricsToken: string
   rateLimits: {
     loginAccount: RateLimit
     loginAddress: RateLimit
@@ -87,6 +88,7 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
     maxActiveJobsPerUser: whole(config.maxActiveJobsPerUser, d.maxActiveJobsPerUser) || d.maxActiveJobsPerUser,
     // The same after a restart (whatever the port), so the server knows the jobs it was running.
     instanceId: text(config.instanceId) || `${hostname()}:${dataDir}`,
+    metricsToken: text(config.metricsToken),
     rateLimits: {
       loginAccount: rateLimit(config.rateLimitLoginAccount, d.rateLimitLoginAccount),
       loginAddress: rateLimit(config.rateLimitLoginAddress, d.rateLimitLoginAddress),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeJwt } from 'jose'
@@ -12,6 +13,12 @@ describe('start-up and configuration', () => {
     const lines = output.trim().split('\n')
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/NUXT_JWT_SECRET/)
+  })
+
+  it('refuses NUXT_IMAGE_PROVIDER=openai without a key, naming the variable to set', async () => {
+    const { code, output } = await startExpectingExit({ env: { NUXT_DATA_DIR: tempDir(), NUXT_JWT_SECRET: TEST_SECRET, NUXT_IMAGE_PROVIDER: 'openai' } })
+    expect(code).not.toBe(0)
+    expect(output).toContain('NUXT_IMAGE_PROVIDER=openai needs NUXT_IMAGE_API_KEY')
   })
 
   it('refuses a secret shorter than 32 characters', async () => {
@@ -68,6 +75,9 @@ describe('start-up and configuration', () => {
     const login = await client(server).raw('/api/login', { method: 'POST', body: { email, password } })
     expect(login.status).toBe(200)
     await server.stop()
+    // The command line travels with it: no source tree, no node_modules of the project's.
+    const listed = execFileSync(process.execPath, [join(copy, 'server/cli.mjs'), 'list-users'], { cwd: copy, env: { PATH: process.env.PATH, NUXT_DATA_DIR: dataDir }, encoding: 'utf8' })
+    expect(listed).toContain(email)
     rmSync(copy, { recursive: true, force: true })
   })
 

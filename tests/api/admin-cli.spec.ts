@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdminUserDetail } from '../../shared/types/admin'
 import { expectApiError } from '../support/expect'
-import { client, ROOT, signUp, startServer, tempDir, type TestServer } from '../support/server'
+import { client, OUTPUT_DIR, ROOT, SERVER_NODE, signUp, startServer, tempDir, type TestServer } from '../support/server'
 
 const dataDir = tempDir('nano-banana-cli-')
 
@@ -19,7 +19,7 @@ function run(file: string, args: string[], options: { cwd?: string, env?: Record
 }
 
 /** The command line inside the bundle, as a deployer runs it on a server: node .output/server/cli.mjs … */
-const admin = (...args: string[]) => run(process.execPath, [join(ROOT, '.output/server/cli.mjs'), ...args])
+const admin = (...args: string[]) => run(SERVER_NODE, [join(OUTPUT_DIR, 'server/cli.mjs'), ...args])
 
 let server: TestServer
 let adminApi: ReturnType<typeof client>
@@ -109,7 +109,7 @@ describe('where the command line finds its settings and its database', () => {
 
   it('refuses a data folder without a database unless told --init, and creates nothing there', async () => {
     const empty = join(elsewhere, 'empty-data')
-    const refused = await run(process.execPath, [join(ROOT, '.output/server/cli.mjs'), 'create-admin', 'new@example.com', 'deployer-pass-1'], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: empty } })
+    const refused = await run(SERVER_NODE, [join(OUTPUT_DIR, 'server/cli.mjs'), 'create-admin', 'new@example.com', 'deployer-pass-1'], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: empty } })
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain(`no database at ${join(empty, 'nano-banana.db')}`)
     expect(refused.stderr).toContain('--init')
@@ -117,21 +117,21 @@ describe('where the command line finds its settings and its database', () => {
   })
 
   it('reads .env from the folder it runs in, and --env <file> instead when given (not --env-file: Node 20 takes that one for itself); the environment wins over both', async () => {
-    const cli = [join(ROOT, '.output/server/cli.mjs'), 'list-users']
+    const cli = [join(OUTPUT_DIR, 'server/cli.mjs'), 'list-users']
     writeFileSync(join(elsewhere, '.env'), `# as in the README\nNUXT_DATA_DIR=${dataDir}\n`)
-    const fromDotEnv = await run(process.execPath, cli, { cwd: elsewhere, env: bare })
+    const fromDotEnv = await run(SERVER_NODE, cli, { cwd: elsewhere, env: bare })
     expect(fromDotEnv, fromDotEnv.stderr).toMatchObject({ code: 0 })
     expect(fromDotEnv.stdout).toContain('deployer@example.com')
 
     const envFile = join(elsewhere, 'nano-banana.env')
     writeFileSync(envFile, `NUXT_DATA_DIR=${join(elsewhere, 'nowhere')}\n`)
-    const fromFile = await run(process.execPath, [...cli, '--env', envFile], { cwd: elsewhere, env: bare })
+    const fromFile = await run(SERVER_NODE, [...cli, '--env', envFile], { cwd: elsewhere, env: bare })
     expect(fromFile.code).toBe(1)
     expect(fromFile.stderr).toContain(join(elsewhere, 'nowhere'))
 
-    const fromEnv = await run(process.execPath, [...cli, '--env', envFile], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: dataDir } })
+    const fromEnv = await run(SERVER_NODE, [...cli, '--env', envFile], { cwd: elsewhere, env: { ...bare, NUXT_DATA_DIR: dataDir } })
     expect(fromEnv.code).toBe(0)
-    expect((await run(process.execPath, [...cli, '--env', join(elsewhere, 'missing.env')], { cwd: elsewhere, env: bare })).code).toBe(2)
+    expect((await run(SERVER_NODE, [...cli, '--env', join(elsewhere, 'missing.env')], { cwd: elsewhere, env: bare })).code).toBe(2)
   })
 
   it('runs from the source tree too (npm run admin)', async () => {

@@ -8,7 +8,7 @@ import type { Creation, JobAccepted } from '../../shared/types/api'
 import { query } from '../support/db'
 import { withUpstreamServer } from '../support/fixtures'
 import type { FakeUpstream } from '../support/fake-upstream'
-import { ROOT, signUp, startServer, tempDir, type TestServer } from '../support/server'
+import { OUTPUT_DIR, SERVER_NODE, signUp, startServer, tempDir, type TestServer } from '../support/server'
 
 let upstream: FakeUpstream
 let server: TestServer
@@ -22,7 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 function cli(dataDir: string, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, '.output/server/cli.mjs'), ...args], { cwd: work, env: { PATH: process.env.PATH, NUXT_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
+    execFile(SERVER_NODE, [join(OUTPUT_DIR, 'server/cli.mjs'), ...args], { cwd: work, env: { PATH: process.env.PATH, NUXT_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     })
   })

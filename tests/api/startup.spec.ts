@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { expectApiError } from '../support/expect'
-import { client, ROOT, signUp, startExpectingExit, startServer, tempDir, TEST_SECRET, uniqueEmail } from '../support/server'
+import { client, OUTPUT_DIR, SERVER_NODE, signUp, startExpectingExit, startServer, tempDir, TEST_SECRET, uniqueEmail } from '../support/server'
 
 describe('start-up and configuration', () => {
   it('refuses to start in production without NUXT_JWT_SECRET, with a one-line hint', async () => {
@@ -62,7 +62,7 @@ describe('start-up and configuration', () => {
 
   it('runs from a copy of .output alone, migrating a new database and keeping data across restarts', async () => {
     const copy = tempDir('nano-banana-output-')
-    cpSync(join(ROOT, '.output'), copy, { recursive: true })
+    cpSync(OUTPUT_DIR, copy, { recursive: true })
     const dataDir = join(tempDir(), 'nested', 'data')
     const entry = join(copy, 'server/index.mjs')
     const env = { NUXT_JWT_SECRET: TEST_SECRET, NUXT_DATA_DIR: dataDir }
@@ -76,7 +76,7 @@ describe('start-up and configuration', () => {
     expect(login.status).toBe(200)
     await server.stop()
     // The command line travels with it: no source tree, no node_modules of the project's.
-    const listed = execFileSync(process.execPath, [join(copy, 'server/cli.mjs'), 'list-users'], { cwd: copy, env: { PATH: process.env.PATH, NUXT_DATA_DIR: dataDir }, encoding: 'utf8' })
+    const listed = execFileSync(SERVER_NODE, [join(copy, 'server/cli.mjs'), 'list-users'], { cwd: copy, env: { PATH: process.env.PATH, NUXT_DATA_DIR: dataDir }, encoding: 'utf8' })
     expect(listed).toContain(email)
     rmSync(copy, { recursive: true, force: true })
   })

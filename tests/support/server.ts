@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url'
 import { ofetch } from 'ofetch'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/**
+ * The Node that runs the built server and its command line in tests, and the build it runs: the
+ * test runner's own and ./.output, unless scripts/test-node24.sh names Node 24 and a build whose
+ * native modules were compiled for it.
+ */
+export const SERVER_NODE = process.env.TEST_SERVER_NODE || process.execPath
+export const OUTPUT_DIR = process.env.TEST_OUTPUT_DIR || join(ROOT, '.output')
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
 
 export interface TestServer {
@@ -79,7 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (v === undefined) Reflect.deleteProperty(env, k)
     else env[k] = v
   }
-  const child = spawn(process.execPath, [options.entry ?? join(ROOT, '.output/server/index.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(SERVER_NODE, [options.entry ?? join(OUTPUT_DIR, 'server/index.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   const logs: string[] = []
   child.stdout!.on('data', (d: Buffer) => logs.push(...d.toString().split('\n').filter(Boolean)))
   child.stderr!.on('data', (d: Buffer) => logs.push(...d.toString().split('\n').filter(Boolean)))
@@ -123,7 +130,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 export async function startExpectingExit(options: StartOptions = {}): Promise<{ code: number | null, output: string }> {
   const port = await freePort()
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...(options.env as Record<string, string>) }
-  const child = spawn(process.execPath, [options.entry ?? join(ROOT, '.output/server/index.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(SERVER_NODE, [options.entry ?? join(OUTPUT_DIR, 'server/index.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()))

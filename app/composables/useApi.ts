@@ -17,6 +17,15 @@ export class ApiRequestError extends Error {
   }
 }
 
+// A proxy in front of the app (Nginx, a CDN) answering for it with a page of its own: what it means.
+const PROXY_STATUS_CODES: Record<number, string> = {
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  502: 'SERVICE_UNAVAILABLE',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'PROXY_TIMEOUT',
+}
+
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false
   const { error } = value
@@ -63,7 +72,8 @@ export function useApi() {
         return new ApiRequestError(code, translate(code, message), status, details)
       }
       if (error instanceof FetchError && !error.statusCode) return new ApiRequestError('NETWORK_ERROR', translate('NETWORK_ERROR'), 0)
-      return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), status)
+      const code = PROXY_STATUS_CODES[status] ?? 'INTERNAL_ERROR'
+      return new ApiRequestError(code, translate(code), status)
     }
     return new ApiRequestError('INTERNAL_ERROR', translate('INTERNAL_ERROR'), 0)
   }

@@ -1,5 +1,5 @@
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
-import { getQuery, setResponseStatus } from 'h3'
+import { getQuery, setResponseHeader, setResponseStatus } from 'h3'
 import { describe, expect, it } from 'vitest'
 import { ref } from 'vue'
 import { createError, refreshNuxtData } from '#app'
@@ -15,6 +15,14 @@ registerEndpoint('/api/things', (event) => {
   asked.push(query)
   return { version, page: Number(query.page ?? 1) }
 })
+// A proxy's own pages, as Nginx or a CDN send them when they answer for the app.
+for (const status of [413, 502, 504]) {
+  registerEndpoint(`/api/proxied-${status}`, (event) => {
+    setResponseStatus(event, status)
+    setResponseHeader(event, 'Content-Type', 'text/html')
+    return `<html><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`
+  })
+}
 registerEndpoint('/api/forbidden', (event) => {
   setResponseStatus(event, 403)
   return apiError('FORBIDDEN', 'no')
@@ -63,6 +71,17 @@ describe('toApiError', () => {
     const original = new ApiRequestError('FORBIDDEN', 'x', 403, { why: 'role' })
     const carried = createError({ statusCode: original.status, message: original.message, data: original.data })
     expect(toApiError(carried)).toMatchObject({ code: 'FORBIDDEN', status: 403, details: { why: 'role' } })
+  })
+
+  it('tells a proxy\'s own error pages by their status: too large, unavailable, and a timeout that does not promise a refund', async () => {
+    const { api } = useApi()
+    const failure = (url: string) => api(url).then(() => undefined, (error: unknown) => error as ApiRequestError)
+    expect(await failure('/api/proxied-413')).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413, message: '文件太大：每张图片不能超过 10 MB。' })
+    expect(await failure('/api/proxied-502')).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 502 })
+    const timeout = await failure('/api/proxied-504')
+    expect(timeout).toMatchObject({ code: 'PROXY_TIMEOUT', status: 504 })
+    expect(timeout!.message).toContain('画廊')
+    expect(timeout!.message).not.toContain('退回')
   })
 
   it('names the shared upload limit in the too-large message', () => {

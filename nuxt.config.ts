@@ -21,7 +21,8 @@ export default defineNuxtConfig({
   // Every value can be set by environment variable: NUXT_DATA_DIR, NUXT_JWT_SECRET, … (defaults in one place).
   runtimeConfig: {
     ...CONFIG_DEFAULTS,
-    public: { version },
+    // Error tracking (server/plugins/sentry.ts, app/plugins/sentry.client.ts): off unless set.
+    public: { version, sentryDsn: '' },
   },
 
   compatibilityDate: '2025-07-15',
@@ -44,6 +45,12 @@ export default defineNuxtConfig({
       )}`
       // The admin command line ships inside the bundle: node .output/server/cli.mjs
       if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
+    },
+    // The Sentry SDK is loaded only when a DSN is set (app/plugins/sentry.client.ts): no page prefetches it.
+    'build:manifest'(manifest) {
+      for (const [key, chunk] of Object.entries(manifest)) {
+        if (key.includes('node_modules/@sentry/')) chunk.prefetch = chunk.preload = false
+      }
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
     // per-request context (server/request-context.ts) before any other plugin's request hooks.

@@ -11,13 +11,14 @@ const delay = Number(process.env.DELAY_MS ?? 0)
 // Blurred noise: about as large and as costly to decode as a model's real 1024² PNG (1.5–2 MB).
 const side = 1024
 const png = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).blur(4).modulate({ saturation: 1.5 }).png().toBuffer()
-const body = JSON.stringify({ created: 1, data: [{ b64_json: png.toString('base64') }] })
+// Encoded once: the answer is the same bytes every time.
+const body = Buffer.from(JSON.stringify({ created: 1, data: [{ b64_json: png.toString('base64') }] }))
 
 const server = createServer((req, res) => {
   req.resume()
   req.on('end', () => {
     setTimeout(() => {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length })
       res.end(body)
     }, delay)
   })

@@ -9,6 +9,8 @@ const AUTH_ROUTES = new Set(['/api/login', '/api/register', '/api/logout', '/api
 // Routes that take multipart/form-data; they read (and limit) their bodies themselves, streaming.
 const MULTIPART_ROUTES = new Set(['/api/generate/image-to-image'])
 
+const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
+
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json(?:\s*;|$)/i
 
 function readLimited(event: Parameters<typeof closeAfterResponse>[0], limit: number): Promise<Buffer> {
@@ -48,7 +50,9 @@ function readLimited(event: Parameters<typeof closeAfterResponse>[0], limit: num
  * refused with 413 the moment it passes the limit (the connection is then closed).
  */
 export default defineEventHandler(async (event) => {
-  if (!isApiPath(event) || !hasBody(event)) return
+  // No GET or HEAD handler reads a body. (A page rendered for a POST calls the API during its render
+  // with the page request's headers, Content-Type and Content-Length included, and no body at all.)
+  if (!isApiPath(event) || BODYLESS_METHODS.has(event.method) || !hasBody(event)) return
   const path = decodedPath(event)
   const type = event.node.req.headers['content-type'] ?? ''
   if (MULTIPART_ROUTES.has(path)) {

@@ -24,7 +24,9 @@ export default defineConfig({
       // The deployment files run for real: Nginx in front of the built server, provisioning, systemd units.
       { extends: true, test: { name: 'deploy', include: ['tests/deploy/**/*.spec.ts'] } },
       // Code that needs a Nuxt app around it (stores, composables): @nuxt/test-utils' nuxt environment.
-      await defineVitestProject({ test: { name: 'nuxt', include: ['tests/nuxt/**/*.spec.ts'], environment: 'nuxt' } }),
+      // Vite ≥ 7.3.2 refuses Nuxt's ids for files of public/ (`virtual:public?%2Ffavicon.svg`, nuxt/nuxt#35107)
+      // unless its file-system guard is off; this Vite serves no one but the test run.
+      await defineVitestProject({ server: { fs: { strict: false } }, test: { name: 'nuxt', include: ['tests/nuxt/**/*.spec.ts'], environment: 'nuxt' } }),
     ],
   },
 })

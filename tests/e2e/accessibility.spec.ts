@@ -22,7 +22,7 @@ interface Focused { name: string, ring: { color: string, width: number, backdrop
  * What has the keyboard's focus, and the focus ring drawn for it: an outline of 2 px or more on the
  * element, on the control that shows it (the next sibling of a hidden radio, checkbox or switch input),
  * or on the wrapper of a text field; with the colour behind the ring (the page, card or dialog around
- * it; the element's own for a ring drawn inside it).
+ * it; the element's own for a ring drawn inside it; its halo for one that has a halo).
  */
 function focused(page: Page) {
   return page.evaluate(async (): Promise<Focused | null> => {
@@ -39,6 +39,10 @@ function focused(page: Page) {
     })
     if (!ringed) return { name, ring: null }
     const style = getComputedStyle(ringed)
+    // A control over a picture carries its own halo: a solid box-shadow reaching past the ring, which the ring is seen against.
+    const reach = Number.parseFloat(style.outlineOffset) + Number.parseFloat(style.outlineWidth)
+    const halo = style.boxShadow.split(/,(?![^(]*\))/).map(shadow => shadow.trim().match(/^(rgb\([^)]*\)) 0px 0px 0px ([\d.]+)px$/)).find(m => m && Number(m[2]) >= reach)
+    if (halo) return { name, ring: { color: style.outlineColor, width: Number.parseFloat(style.outlineWidth), backdrop: halo[1]! } }
     let el: Element | null = Number.parseFloat(style.outlineOffset) < 0 ? ringed : ringed.parentElement
     let backdrop = getComputedStyle(document.body).backgroundColor
     for (; el; el = el.parentElement) {

@@ -62,6 +62,8 @@ describe('the admin\'s model catalogue in Chromium', () => {
     await shot(page, 'admin-model-edit')
     await dialog.getByTestId('model-submit').click()
     await page.getByText('模型已保存：之后每张 2 积分，过去的扣费不变').waitFor()
+    // The toast is read like everything else (Element Plus's green on pale green is not).
+    await expectNoSeriousViolations(page)
     await dialog.waitFor({ state: 'hidden' })
     await expect.poll(async () => (await cells(page, 'nano-banana'))[3]?.trim()).toBe('2')
     expect((await publicModels()).find(m => m.id === 'nano-banana')?.cost).toBe(2)

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hydrated, screenshot } from '../support/browser'
-import { closeAll, DESKTOP, preferenceCookies, useBrowserServer } from '../support/e2e'
+import { closeAll, DESKTOP, holdRequests, preferenceCookies, useBrowserServer } from '../support/e2e'
 import { client, signUp } from '../support/server'
 
 const ADMIN = { email: 'a11y-admin@example.com', password: 'a11y-admin-password-1' }
@@ -170,16 +170,11 @@ describe('reduced motion in Chromium', () => {
       await page.goto(`${web.server.url}/account`)
       await hydrated(page)
       // The placeholder tiles' shimmer, while the pictures are held back; then the pictures.
-      let release!: () => void
-      const released = new Promise<void>(resolve => (release = resolve))
-      await page.route(url => url.pathname === '/api/gallery', async (route) => {
-        await released
-        await route.continue()
-      })
+      const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')
       await page.getByTestId('nav-gallery').click()
       await page.getByTestId('gallery-skeleton').waitFor()
       const skeleton = await longest(page, '.nb-skeleton')
-      release()
+      pictures.release()
       await page.getByTestId('gallery-item').first().waitFor()
       const tile = await longest(page, '.nb-tile-open img')
       const bar = await longest(page, '.nuxt-loading-indicator')

@@ -80,7 +80,8 @@ describe('the studio in Chromium', () => {
     // Remix opens the studio with the same prompt, model and ratio.
     await page.getByTestId('preview-remix').click()
     await page.waitForURL(/\/studio\?/)
-    expect(await page.getByLabel('提示词').inputValue()).toBe(prompt)
+    // Exactly the studio's field: the gallery's search (搜索提示词) may still be on screen as the address changes.
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe(prompt)
     expect(await page.getByTestId('size-16:9').locator('input').isChecked()).toBe(true)
     await page.getByTestId('nav-gallery').click()
     await items.first().click()

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { closeAll, DESKTOP, expectNoHorizontalScroll, expectNoSeriousViolations, loadedImageSize, PHONE, shot, useBrowserServer } from '../support/e2e'
+import type { Creation, Page as ListPage } from '../../shared/types/api'
+import { closeAll, DESKTOP, expectNoHorizontalScroll, expectNoSeriousViolations, holdRequests, loadedImageSize, PHONE, shot, useBrowserServer } from '../support/e2e'
 import { signUp } from '../support/server'
 
 const web = useBrowserServer()
@@ -138,6 +139,48 @@ describe('drafts', () => {
     await context.addCookies([{ name: 'auth.token', value: account.token, url: web.server.url }])
     await page.reload()
     expect(await page.getByLabel('提示词').inputValue()).toBe('把天空换成极光')
+    await closeAll(context)
+  })
+})
+
+describe('recent pictures', () => {
+  it('come from the server, newest first, each with its settings to reuse, a way back in as a reference, and a download named after its prompt', async () => {
+    // Made on another device: through the API.
+    const account = await signUp(web.server)
+    for (const [prompt, size, model] of [['A lighthouse at night', '2:3', 'nano-banana'], ['雪地里的红狐狸', '3:2', 'nano-banana-hd']] as const) {
+      expect((await account.api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt, size, model } })).status).toBe(200)
+    }
+    const [fox, lighthouse] = (await account.api<ListPage<Creation>>('/api/gallery')).items
+    const context = await web.browser.newContext({ viewport: DESKTOP, acceptDownloads: true })
+    await context.addCookies([{ name: 'auth.token', value: account.token, url: web.server.url }])
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/account`)
+
+    // Placeholders while the pictures are on their way from another page.
+    const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')
+    await page.getByTestId('nav-studio').click()
+    await page.getByTestId('feed-skeleton').first().waitFor()
+    expect(await page.getByTestId('feed').getAttribute('aria-busy')).toBe('true')
+    pictures.release()
+    const items = page.getByTestId('feed-item')
+    await items.first().waitFor()
+    expect(await items.locator('img').evaluateAll(imgs => imgs.map(img => img.getAttribute('alt')))).toEqual([fox!.prompt, lighthouse!.prompt])
+
+    await items.nth(1).getByTestId('feed-reuse').click()
+    expect(await page.getByLabel('提示词').inputValue()).toBe(lighthouse!.prompt)
+    for (const id of ['model-nano-banana', 'size-2:3']) expect(await page.getByTestId(id).locator('input').isChecked(), id).toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('nb-prompt')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), items.first().getByTestId('feed-download').click()])
+    expect(download.suggestedFilename()).toBe(`雪地里的红狐狸-${fox!.id}.png`)
+
+    // Back in as a reference: image-to-image, the picture in place, the ratio matched to it.
+    await items.first().getByTestId('feed-reference').click()
+    await page.getByTestId('input-image').waitFor()
+    expect(await page.getByTestId('mode-image-to-image').locator('input').isChecked()).toBe(true)
+    await expect.poll(() => page.getByTestId('size-3:2').locator('input').isChecked()).toBe(true)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot(page, 'studio-feed-reference-desktop')
     await closeAll(context)
   })
 })

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hydrated, screenshot } from '../support/browser'
-import { closeAll, DESKTOP, preferenceCookies, useBrowserServer } from '../support/e2e'
+import { closeAll, DESKTOP, holdRequests, preferenceCookies, useBrowserServer } from '../support/e2e'
 import { client, signUp } from '../support/server'
 
 const ADMIN = { email: 'a11y-admin@example.com', password: 'a11y-admin-password-1' }
@@ -22,7 +22,7 @@ interface Focused { name: string, ring: { color: string, width: number, backdrop
  * What has the keyboard's focus, and the focus ring drawn for it: an outline of 2 px or more on the
  * element, on the control that shows it (the next sibling of a hidden radio, checkbox or switch input),
  * or on the wrapper of a text field; with the colour behind the ring (the page, card or dialog around
- * it; the element's own for a ring drawn inside it).
+ * it; the element's own for a ring drawn inside it; its halo for one that has a halo).
  */
 function focused(page: Page) {
   return page.evaluate(async (): Promise<Focused | null> => {
@@ -39,6 +39,10 @@ function focused(page: Page) {
     })
     if (!ringed) return { name, ring: null }
     const style = getComputedStyle(ringed)
+    // A control over a picture carries its own halo: a solid box-shadow reaching past the ring, which the ring is seen against.
+    const reach = Number.parseFloat(style.outlineOffset) + Number.parseFloat(style.outlineWidth)
+    const halo = style.boxShadow.split(/,(?![^(]*\))/).map(shadow => shadow.trim().match(/^(rgb\([^)]*\)) 0px 0px 0px ([\d.]+)px$/)).find(m => m && Number(m[2]) >= reach)
+    if (halo) return { name, ring: { color: style.outlineColor, width: Number.parseFloat(style.outlineWidth), backdrop: halo[1]! } }
     let el: Element | null = Number.parseFloat(style.outlineOffset) < 0 ? ringed : ringed.parentElement
     let backdrop = getComputedStyle(document.body).backgroundColor
     for (; el; el = el.parentElement) {
@@ -166,16 +170,11 @@ describe('reduced motion in Chromium', () => {
       await page.goto(`${web.server.url}/account`)
       await hydrated(page)
       // The placeholder tiles' shimmer, while the pictures are held back; then the pictures.
-      let release!: () => void
-      const released = new Promise<void>(resolve => (release = resolve))
-      await page.route(url => url.pathname === '/api/gallery', async (route) => {
-        await released
-        await route.continue()
-      })
+      const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')
       await page.getByTestId('nav-gallery').click()
       await page.getByTestId('gallery-skeleton').waitFor()
       const skeleton = await longest(page, '.nb-skeleton')
-      release()
+      pictures.release()
       await page.getByTestId('gallery-item').first().waitFor()
       const tile = await longest(page, '.nb-tile-open img')
       const bar = await longest(page, '.nuxt-loading-indicator')

@@ -62,6 +62,8 @@ describe('the admin\'s model catalogue in Chromium', () => {
     await shot(page, 'admin-model-edit')
     await dialog.getByTestId('model-submit').click()
     await page.getByText('模型已保存：之后每张 2 积分，过去的扣费不变').waitFor()
+    // The toast is read like everything else (Element Plus's green on pale green is not).
+    await expectNoSeriousViolations(page)
     await dialog.waitFor({ state: 'hidden' })
     await expect.poll(async () => (await cells(page, 'nano-banana'))[3]?.trim()).toBe('2')
     expect((await publicModels()).find(m => m.id === 'nano-banana')?.cost).toBe(2)
@@ -115,7 +117,17 @@ describe('the admin\'s model catalogue in Chromium', () => {
       .toEqual(['banana-chat', 'Banana Chat', 'google/gemini-2.5-flash-image', '3', 'chat', '2', '1:1 16:9', '已启用', '5'])
     const offered = (await publicModels())[0]
     expect(offered).toMatchObject({ id: 'banana-chat', label: 'Banana Chat', cost: 3, maxInputImages: 2, sizes: ['1:1', '16:9'] })
-    await closeAll(context)
+
+    // A user's studio offers both, the new one with its own price, ratios and number of reference images.
+    const { context: userContext, page: studio } = await web.signedIn()
+    await studio.goto(`${web.server.url}/studio`)
+    expect(await studio.getByTestId('model-nano-banana-pro').count()).toBe(1)
+    await studio.getByTestId('model-banana-chat').click()
+    expect(await studio.getByTestId('size-picker').locator('[data-testid^="size-"]').evaluateAll(els => els.map(el => el.dataset.testid))).toEqual(['size-1:1', 'size-16:9'])
+    expect(await studio.getByTestId('generate').textContent()).toContain('生成 1 张 · 3 积分')
+    await studio.getByTestId('mode-image-to-image').click()
+    expect(await studio.getByTestId('drop-hint').textContent()).toContain('最多 2 张')
+    await closeAll(context, userContext)
   })
 
   it.each([['light', 'en'], ['dark', 'en'], ['dark', 'zh-CN']] as const)('reads well and passes axe in %s, %s, on a desktop and a phone', async (theme, locale) => {

@@ -5,10 +5,21 @@ import { closeAll, DESKTOP, expectNoHorizontalScroll, expectNoSeriousViolations,
 const web = useBrowserServer()
 
 const words = {
-  'zh-CN': { notFound: '找不到这个页面', forbidden: '你没有权限打开这个页面', gallery: '我的画廊', studio: '去创作' },
-  'en': { notFound: 'Page not found', forbidden: 'You cannot open this page', gallery: 'My gallery', studio: 'Open the studio' },
+  'zh-CN': { notFound: '找不到这个页面', forbidden: '你没有权限打开这个页面', failed: '出了点问题', retry: '重试', gallery: '我的画廊', studio: '去创作' },
+  'en': { notFound: 'Page not found', forbidden: 'You cannot open this page', failed: 'Something went wrong', retry: 'Try again', gallery: 'My gallery', studio: 'Open the studio' },
 } as const
 const combos = [['light', 'zh-CN'], ['dark', 'zh-CN'], ['light', 'en'], ['dark', 'en']] as const
+
+/** The app's error page, inside its header and footer, with the status and the title given; returns it. */
+async function errorPage(page: Page, status: number, title: string) {
+  const error = page.getByTestId('error-page')
+  await error.waitFor()
+  expect(await page.locator('header.nb-header').count()).toBe(1)
+  expect(await page.locator('footer.nb-footer').count()).toBe(1)
+  expect(await error.getByTestId('error-status').textContent()).toContain(String(status))
+  expect(await error.locator('h1').textContent()).toBe(title)
+  return error
+}
 
 /** The page's own background, as painted: the theme's, not the framework's navy. */
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
@@ -20,12 +31,7 @@ describe('the error page in Chromium', () => {
     const page = await context.newPage()
     const res = await page.goto(`${web.server.url}/no/such-page?x=1`)
     expect(res?.status()).toBe(404)
-    const error = page.getByTestId('error-page')
-    await error.waitFor()
-    expect(await page.locator('header.nb-header').count()).toBe(1)
-    expect(await page.locator('footer.nb-footer').count()).toBe(1)
-    expect(await error.getByTestId('error-status').textContent()).toContain('404')
-    expect(await error.locator('h1').textContent()).toBe(words[locale].notFound)
+    await errorPage(page, 404, words[locale].notFound)
     expect(await page.getAttribute('html', 'lang')).toBe(locale)
     expect(await page.getAttribute('html', 'class') ?? '').toBe(theme === 'dark' ? 'dark' : '')
     expect(await background(page)).toBe(theme === 'dark' ? 'rgb(20, 20, 20)' : 'rgb(250, 250, 247)')
@@ -71,13 +77,31 @@ describe('the error page in Chromium', () => {
     const res = await page.goto(`${web.server.url}/admin`)
     expect(res?.status()).toBe(403)
     expect(page.url()).toBe(`${web.server.url}/admin`)
-    const error = page.getByTestId('error-page')
-    await error.waitFor()
-    expect(await error.getByTestId('error-status').textContent()).toContain('403')
-    expect(await error.locator('h1').textContent()).toBe(words[locale].forbidden)
+    await errorPage(page, 403, words[locale].forbidden)
     expect(await page.getByTestId('admin-page').count()).toBe(0)
     await expectNoSeriousViolations(page)
     await shot(page, `error-403-${theme}-${locale}`)
+    await closeAll(context)
+  })
+
+  it.each(combos)('offers to try again after a failure (500), which brings the page back (%s, %s)', async (theme, locale) => {
+    const { context, page } = await web.signedIn({ theme, locale })
+    await page.goto(`${web.server.url}/gallery`)
+    await page.getByTestId('gallery-empty').waitFor()
+    // A failure the app did not foresee, as Nuxt reports one (showError): the app's error state is set.
+    await page.evaluate(() => {
+      type Root = HTMLElement & { __vue_app__: { config: { globalProperties: { $nuxt: { payload: { error?: object } } } } } }
+      const app = document.querySelector<Root>('#__nuxt')!.__vue_app__
+      app.config.globalProperties.$nuxt.payload.error = { status: 500, statusCode: 500, statusText: 'Internal Server Error', message: 'Internal Server Error' }
+    })
+    const error = await errorPage(page, 500, words[locale].failed)
+    expect(await page.title()).toContain(words[locale].failed)
+    await expectNoSeriousViolations(page)
+    await shot(page, `error-500-${theme}-${locale}`)
+
+    await error.getByTestId('error-retry').getByText(words[locale].retry).click()
+    await page.getByTestId('gallery-empty').waitFor()
+    expect(await page.getByTestId('error-page').count()).toBe(0)
     await closeAll(context)
   })
 

@@ -1,8 +1,8 @@
-import type { Page, Route } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Creation, Page as ListPage } from '../../shared/types/api'
 import { hydrated, screenshot } from '../support/browser'
-import { closeAll, expectNoSeriousViolations, PHONE, shot, useBrowserServer } from '../support/e2e'
+import { closeAll, expectNoSeriousViolations, holdRequests, PHONE, shot, useBrowserServer } from '../support/e2e'
 import { client, signUp } from '../support/server'
 
 const ADMIN = { email: 'gallery-admin@example.com', password: 'gallery-admin-password-1' }
@@ -46,19 +46,6 @@ const tileLabels = async (page: Page) => (await tiles(page).evaluateAll(els => e
 async function choose(page: Page, testid: string, option: string) {
   await page.getByTestId(testid).click()
   await page.getByRole('option', { name: option, exact: true }).click()
-}
-
-/** Holds the browser's requests matching `pattern` until `release` is called. */
-async function holdRequests(page: Page, pattern: Parameters<Page['route']>[0]) {
-  let release!: () => void
-  const released = new Promise<void>(resolve => (release = resolve))
-  const held: string[] = []
-  await page.route(pattern, async (route: Route) => {
-    held.push(route.request().url())
-    await released
-    await route.continue()
-  })
-  return { held, release }
 }
 
 describe('the gallery in Chromium', () => {
@@ -202,19 +189,27 @@ describe('the gallery in Chromium', () => {
     const prompt = () => preview.getByTestId('preview-prompt').textContent()
     await preview.getByTestId('preview-image').waitFor()
     expect(await prompt()).toContain(made[0]!.prompt)
-    const box = (await preview.getByTestId('preview-image-area').boundingBox())!
-    const y = box.y + box.height / 2
+    const area = preview.getByTestId('preview-image-area')
     const cdp = await context.newCDPSession(page)
-    const swipe = async (fromX: number, toX: number) => {
+    /** A finger across the middle of the picture, from `from` to `to` (fractions of its width), where the picture is now. */
+    const swipe = async (from: number, to: number) => {
+      const box = (await area.boundingBox())!
+      const [y, fromX, toX] = [box.y + box.height / 2, box.x + box.width * from, box.x + box.width * to]
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: fromX, y }] })
       for (let step = 1; step <= 5; step++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: fromX + ((toX - fromX) * step) / 5, y }] })
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
     }
-    await swipe(box.x + box.width * 0.85, box.x + box.width * 0.15)
+    // The picture's place keeps its size while the next picture is on its way: nothing below it jumps.
+    const height = (await area.boundingBox())!.height
+    const next = await holdRequests(page, url => url.pathname === made[1]!.imageUrl)
+    await swipe(0.85, 0.15)
     await expect.poll(prompt).toContain(made[1]!.prompt)
-    await swipe(box.x + box.width * 0.85, box.x + box.width * 0.15)
+    await expect.poll(() => next.held.length).toBe(1)
+    expect((await area.boundingBox())!.height).toBeCloseTo(height, 0)
+    next.release()
+    await swipe(0.85, 0.15)
     await expect.poll(prompt).toContain(made[2]!.prompt)
-    await swipe(box.x + box.width * 0.15, box.x + box.width * 0.85)
+    await swipe(0.15, 0.85)
     await expect.poll(prompt).toContain(made[1]!.prompt)
     await shot(page, 'gallery-preview-phone')
     await closeAll(context)

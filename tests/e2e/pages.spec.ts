@@ -88,6 +88,9 @@ describe('every page on a phone, dark and in English', () => {
     const { context, page } = await browse({ theme: 'dark', locale: 'en', token: owner.token, viewport: PHONE })
     await check(page, '/gallery', '[data-testid="gallery-item"]', 'gallery-phone-dark-en')
     await check(page, '/account', '[data-testid="ledger-row"]', 'account-phone-dark-en')
+    // The ledger's balance column in view, not behind a sideways scroll of the table.
+    const ledger = await page.getByTestId('ledger').evaluate(table => ({ width: table.scrollWidth, shown: table.parentElement!.clientWidth }))
+    expect(ledger.width).toBeLessThanOrEqual(ledger.shown)
     await check(page, '/nope', '[data-testid="error-page"]', 'error-404-phone-dark-en', 404)
     await closeAll(context)
     const admin = await browse({ theme: 'dark', locale: 'en', token: adminToken, viewport: PHONE })

@@ -41,7 +41,7 @@ describe('the Content-Security-Policy in Chromium', () => {
     }
     // A picture made and shown: images, the preview dialog, the theme switch.
     await signedIn.goto(`${web.server.url}/studio`)
-    await signedIn.getByLabel('提示词').fill('a lighthouse in the fog')
+    await signedIn.getByLabel('提示词', { exact: true }).fill('a lighthouse in the fog')
     await signedIn.getByTestId('generate').click()
     await signedIn.getByTestId('result-image').waitFor({ timeout: 20_000 })
     await signedIn.getByTestId('theme-toggle').click()

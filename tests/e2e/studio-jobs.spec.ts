@@ -30,7 +30,7 @@ describe('generations as jobs in the studio', () => {
     upstream.fallback = { kind: 'delay', ms: 12_000, then: { kind: 'b64' } }
     const prompt = '灯塔在暴风雨中闪烁，长曝光'
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill(prompt)
+    await page.getByLabel('提示词', { exact: true }).fill(prompt)
     await page.getByTestId('size-3:4').click()
     await page.getByTestId('generate').click()
 
@@ -76,7 +76,7 @@ describe('generations as jobs in the studio', () => {
   it('makes a batch of 2 for 2 credits and shows both pictures; the button tells the price first', async () => {
     const { context, page } = await web.signedIn()
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('两只猫在窗台上')
+    await page.getByLabel('提示词', { exact: true }).fill('两只猫在窗台上')
     await page.getByTestId('count-2').click()
     expect(await page.getByTestId('generate').textContent()).toContain('生成 2 张 · 2 积分')
     await page.getByTestId('generate').click()
@@ -99,7 +99,7 @@ describe('generations as jobs in the studio', () => {
     const { context, page, account } = await web.signedIn()
     upstream.queue.push({ kind: 'delay', ms: 1500, then: { kind: 'status', status: 500 } })
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('一座会发光的城堡')
+    await page.getByLabel('提示词', { exact: true }).fill('一座会发光的城堡')
     await page.getByTestId('generate').click()
     const error = page.getByTestId('studio-error')
     await expect.poll(() => error.textContent(), { timeout: 15_000 }).toContain('图片服务暂时出错')
@@ -134,7 +134,7 @@ describe('generations as jobs in the studio', () => {
       return route.abort()
     })
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('雨中的霓虹街道')
+    await page.getByLabel('提示词', { exact: true }).fill('雨中的霓虹街道')
     await page.getByTestId('generate').click()
     await loadedImageSize(page, 'result-image')
     expect(streams).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { closeAll, DESKTOP, expectNoHorizontalScroll, expectNoSeriousViolations, loadedImageSize, PHONE, shot, useBrowserServer } from '../support/e2e'
+import type { Creation, Page as ListPage } from '../../shared/types/api'
+import { closeAll, DESKTOP, expectNoHorizontalScroll, expectNoSeriousViolations, holdRequests, loadedImageSize, PHONE, shot, useBrowserServer } from '../support/e2e'
 import { signUp } from '../support/server'
 
 const web = useBrowserServer()
@@ -76,7 +77,7 @@ describe('the studio on a phone', () => {
     const { context, page } = await open({ viewport: PHONE, touch: true })
     const bar = page.getByTestId('generate-bar')
     expect(await page.getByTestId('generate-reason').textContent()).toContain('请先输入提示词')
-    await page.getByLabel('提示词').fill('竖版海报：霓虹灯下的咖啡馆，雨夜')
+    await page.getByLabel('提示词', { exact: true }).fill('竖版海报：霓虹灯下的咖啡馆，雨夜')
     await expect.poll(() => page.getByTestId('generate-reason').textContent()).toBe('')
     expect(await page.getByTestId('generate').textContent()).toContain('生成 1 张 · 1 积分')
 
@@ -108,7 +109,7 @@ describe('the studio on a phone', () => {
 
   it('names the keyboard shortcut with a mouse, and keeps the Generate button in the form on a wide screen', async () => {
     const { context, page } = await open()
-    await page.getByLabel('提示词').fill('一杯咖啡')
+    await page.getByLabel('提示词', { exact: true }).fill('一杯咖啡')
     await expect.poll(() => page.getByTestId('generate-reason').textContent()).toContain('按 Ctrl + Enter 快速生成')
     expect(await page.getByTestId('generate-bar').evaluate(el => getComputedStyle(el).position)).toBe('static')
     await closeAll(context)
@@ -119,12 +120,12 @@ describe('drafts', () => {
   it('keep the prompt, model, ratio, mode and batch across a reload, for that account only', async () => {
     const { context, page, account } = await open()
     await page.getByTestId('mode-image-to-image').click()
-    await page.getByLabel('提示词').fill('把天空换成极光')
+    await page.getByLabel('提示词', { exact: true }).fill('把天空换成极光')
     await page.getByTestId('model-nano-banana-hd').click()
     await page.getByTestId('size-21:9').click()
     await page.getByTestId('count-3').click()
     await page.reload()
-    expect(await page.getByLabel('提示词').inputValue()).toBe('把天空换成极光')
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe('把天空换成极光')
     for (const id of ['mode-image-to-image', 'model-nano-banana-hd', 'size-21:9', 'count-3']) {
       expect(await page.getByTestId(id).locator('input').isChecked(), id).toBe(true)
     }
@@ -133,11 +134,53 @@ describe('drafts', () => {
     const other = await signUp(web.server)
     await context.addCookies([{ name: 'auth.token', value: other.token, url: web.server.url }])
     await page.reload()
-    expect(await page.getByLabel('提示词').inputValue()).toBe('')
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe('')
     expect(await page.getByTestId('mode-text-to-image').locator('input').isChecked()).toBe(true)
     await context.addCookies([{ name: 'auth.token', value: account.token, url: web.server.url }])
     await page.reload()
-    expect(await page.getByLabel('提示词').inputValue()).toBe('把天空换成极光')
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe('把天空换成极光')
+    await closeAll(context)
+  })
+})
+
+describe('recent pictures', () => {
+  it('come from the server, newest first, each with its settings to reuse, a way back in as a reference, and a download named after its prompt', async () => {
+    // Made on another device: through the API.
+    const account = await signUp(web.server)
+    for (const [prompt, size, model] of [['A lighthouse at night', '2:3', 'nano-banana'], ['雪地里的红狐狸', '3:2', 'nano-banana-hd']] as const) {
+      expect((await account.api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt, size, model } })).status).toBe(200)
+    }
+    const [fox, lighthouse] = (await account.api<ListPage<Creation>>('/api/gallery')).items
+    const context = await web.browser.newContext({ viewport: DESKTOP, acceptDownloads: true })
+    await context.addCookies([{ name: 'auth.token', value: account.token, url: web.server.url }])
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/account`)
+
+    // Placeholders while the pictures are on their way from another page.
+    const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')
+    await page.getByTestId('nav-studio').click()
+    await page.getByTestId('feed-skeleton').first().waitFor()
+    expect(await page.getByTestId('feed').getAttribute('aria-busy')).toBe('true')
+    pictures.release()
+    const items = page.getByTestId('feed-item')
+    await items.first().waitFor()
+    expect(await items.locator('img').evaluateAll(imgs => imgs.map(img => img.getAttribute('alt')))).toEqual([fox!.prompt, lighthouse!.prompt])
+
+    await items.nth(1).getByTestId('feed-reuse').click()
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe(lighthouse!.prompt)
+    for (const id of ['model-nano-banana', 'size-2:3']) expect(await page.getByTestId(id).locator('input').isChecked(), id).toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('nb-prompt')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), items.first().getByTestId('feed-download').click()])
+    expect(download.suggestedFilename()).toBe(`雪地里的红狐狸-${fox!.id}.png`)
+
+    // Back in as a reference: image-to-image, the picture in place, the ratio matched to it.
+    await items.first().getByTestId('feed-reference').click()
+    await page.getByTestId('input-image').waitFor()
+    expect(await page.getByTestId('mode-image-to-image').locator('input').isChecked()).toBe(true)
+    await expect.poll(() => page.getByTestId('size-3:2').locator('input').isChecked()).toBe(true)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot(page, 'studio-feed-reference-desktop')
     await closeAll(context)
   })
 })
@@ -146,7 +189,7 @@ describe('the studio in both themes and both languages', () => {
   it('shows a visible focus ring on every control, at 3:1 against what is behind it, in light and dark', async () => {
     for (const theme of [undefined, 'dark'] as const) {
       const { context, page } = await open({ theme })
-      await page.getByLabel('提示词').fill('a focus test')
+      await page.getByLabel('提示词', { exact: true }).fill('a focus test')
       const rings = await focusRings(page)
       expect(rings.map(r => r.what)).toEqual(['mode-text-to-image', 'prompt', 'model-nano-banana', 'size-1:1', 'count-1', 'generate'])
       for (const ring of rings) {

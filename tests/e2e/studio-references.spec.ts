@@ -60,7 +60,7 @@ describe('reference images', () => {
     await page.getByTestId('image-input').setInputFiles([{ name: 'phone-photo.png', mimeType: 'image/png', buffer: photo }])
     await expect.poll(() => page.getByTestId('input-image').count(), { timeout: 20_000 }).toBe(1)
     expect(await page.getByTestId('studio-notice').count()).toBe(0)
-    await page.getByLabel('提示词').fill('改成油画风格')
+    await page.getByLabel('提示词', { exact: true }).fill('改成油画风格')
     await page.getByTestId('generate').click()
     await loadedImageSize(page, 'result-image')
 

@@ -32,7 +32,7 @@ describe('the studio in Chromium', () => {
     await shot(page, 'studio-empty-desktop')
 
     await page.getByTestId('size-16:9').click()
-    await page.getByLabel('提示词').fill(prompt)
+    await page.getByLabel('提示词', { exact: true }).fill(prompt)
     expect(await page.locator('.el-input__count').textContent()).toContain(`${prompt.length} / 4000`)
     // A double click asks once: the button holds still until the server has the job.
     await page.getByTestId('generate').dblclick()
@@ -80,7 +80,7 @@ describe('the studio in Chromium', () => {
     // Remix opens the studio with the same prompt, model and ratio.
     await page.getByTestId('preview-remix').click()
     await page.waitForURL(/\/studio\?/)
-    expect(await page.getByLabel('提示词').inputValue()).toBe(prompt)
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe(prompt)
     expect(await page.getByTestId('size-16:9').locator('input').isChecked()).toBe(true)
     await page.getByTestId('nav-gallery').click()
     await items.first().click()
@@ -110,7 +110,7 @@ describe('the studio in Chromium', () => {
 
     const uploads = await recordUploads(page)
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('把天空换成晚霞')
+    await page.getByLabel('提示词', { exact: true }).fill('把天空换成晚霞')
 
     // Pasting an image while in text-to-image switches modes and takes it as the input.
     const paste = (png: string) => page.evaluate(async (b64) => {
@@ -150,7 +150,7 @@ describe('the studio in Chromium', () => {
 
     await shot(page, 'studio-image-to-image-desktop')
     // Ctrl+Enter in the prompt generates.
-    await page.getByLabel('提示词').press('Control+Enter')
+    await page.getByLabel('提示词', { exact: true }).press('Control+Enter')
     await loadedImageSize(page, 'result-image')
 
     // What went over the wire: the 3000×2000 photo, scaled to a 2048 px long side.
@@ -167,7 +167,7 @@ describe('the studio in Chromium', () => {
   it('stops at zero credits with a clear reason, and shows the same state when the server answers 402', async () => {
     const { context, page, account } = await web.signedIn()
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('雪山下的湖泊')
+    await page.getByLabel('提示词', { exact: true }).fill('雪山下的湖泊')
 
     // HD costs 2 of the 3 signup credits; after it, HD is out of reach, the standard model is not.
     await page.getByTestId('model-nano-banana-hd').click()
@@ -198,7 +198,7 @@ describe('the studio in Chromium', () => {
   it('prefills the studio from a remix link', async () => {
     const { context, page } = await web.signedIn()
     await page.goto(`${web.server.url}/studio?prompt=${encodeURIComponent('水彩风格的猫')}&model=nano-banana-hd&size=9:16`)
-    expect(await page.getByLabel('提示词').inputValue()).toBe('水彩风格的猫')
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe('水彩风格的猫')
     expect(await page.getByTestId('model-nano-banana-hd').locator('input').isChecked()).toBe(true)
     expect(await page.getByTestId('size-9:16').locator('input').isChecked()).toBe(true)
     await closeAll(context)
@@ -209,7 +209,7 @@ describe('the studio in Chromium', () => {
     await page.goto(`${web.server.url}/studio`)
     await expectNoHorizontalScroll(page)
     await shot(page, 'studio-empty-phone')
-    await page.getByLabel('提示词').fill('竖版海报：霓虹灯下的咖啡馆')
+    await page.getByLabel('提示词', { exact: true }).fill('竖版海报：霓虹灯下的咖啡馆')
     await page.getByTestId('size-9:16').click()
     await page.getByTestId('generate').click()
     await loadedImageSize(page, 'result-image')
@@ -230,7 +230,7 @@ describe('the studio in Chromium', () => {
     await page.keyboard.press('Escape')
     await page.getByTestId('nav-studio').click()
     await page.waitForURL(/\/studio$/)
-    expect(await page.getByLabel('提示词').inputValue()).toBe('竖版海报：霓虹灯下的咖啡馆')
+    expect(await page.getByLabel('提示词', { exact: true }).inputValue()).toBe('竖版海报：霓虹灯下的咖啡馆')
     expect(await page.getByTestId('size-9:16').locator('input').isChecked()).toBe(true)
     await loadedImageSize(page, 'result-image')
     await closeAll(context)

@@ -20,7 +20,7 @@ describe('the studio on a real provider', () => {
     expect(await page.getByTestId('demo-badge').count()).toBe(0)
 
     const before = upstream.requests.length
-    await page.getByLabel('提示词').fill('港口的清晨，渔船归来')
+    await page.getByLabel('提示词', { exact: true }).fill('港口的清晨，渔船归来')
     await page.getByTestId('size-3:2').click()
     await page.getByTestId('generate').click()
     await loadedImageSize(page, 'result-image')
@@ -41,7 +41,7 @@ describe('the studio on a real provider', () => {
     const { context, page, account } = await web.signedIn()
     upstream.queue.push(behaviour)
     await page.goto(`${web.server.url}/studio`)
-    await page.getByLabel('提示词').fill('一座会发光的城堡')
+    await page.getByLabel('提示词', { exact: true }).fill('一座会发光的城堡')
     await page.getByTestId('generate').click()
     await expect.poll(() => page.getByTestId('studio-error').textContent(), { timeout: 15_000 }).toContain(message)
     expect(await creditsShown(page)).toBe('3')
@@ -65,7 +65,7 @@ describe('the studio on a real provider', () => {
     await page.getByTestId('mode-image-to-image').click()
     await page.getByTestId('image-input').setInputFiles([{ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo }])
     await expect.poll(() => page.getByTestId('input-image').count()).toBe(1)
-    await page.getByLabel('提示词').fill('改成水彩画风格')
+    await page.getByLabel('提示词', { exact: true }).fill('改成水彩画风格')
     const before = upstream.requests.length
     await page.getByTestId('generate').click()
     await loadedImageSize(page, 'result-image')

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { hydrated, launchBrowser, screenshot } from './browser'
 import { signUp, startServer, type StartOptions, type TestServer } from './server'
@@ -94,6 +94,19 @@ export async function loadedImageSize(page: Page, testId: string) {
   await img.waitFor()
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true)
   return img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }))
+}
+
+/** Holds the browser's requests matching `pattern` until `release` is called; `held` lists them as they come. */
+export async function holdRequests(page: Page, pattern: Parameters<Page['route']>[0]) {
+  let release!: () => void
+  const released = new Promise<void>(resolve => (release = resolve))
+  const held: string[] = []
+  await page.route(pattern, async (route: Route) => {
+    held.push(route.request().url())
+    await released
+    await route.continue()
+  })
+  return { held, release }
 }
 
 export async function closeAll(...contexts: (BrowserContext | undefined)[]) {

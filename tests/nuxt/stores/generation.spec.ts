@@ -158,7 +158,8 @@ describe('generation store', () => {
     const run = generation.runs[0]!
     expect(run.status).toBe('sending')
     run.startedAt -= 1500
-    expect(generation.elapsed(run)).toBeGreaterThanOrEqual(1.5)
+    // The clock ticks every 100 ms: its next tick reads 1.5 s since the click.
+    await eventually(() => expect(generation.elapsed(run)).toBeGreaterThanOrEqual(1.5))
     answer.resolve()
     await accepted
     expect(generation.sending).toBe(false)

@@ -53,7 +53,7 @@ describe('admin model form', () => {
     await type(wrapper, 'model-id', 'Pro Model')
     await wrapper.get('form').trigger('submit')
     await expect.poll(() => fieldError(wrapper, 'model-id')?.text()).toBe('格式不正确')
-    expect(fieldError(wrapper, 'model-label')?.text()).toBe('此项为必填')
+    await expect.poll(() => fieldError(wrapper, 'model-label')?.text()).toBe('此项为必填')
     expect(sent).toEqual([])
 
     await type(wrapper, 'model-id', 'nano-banana-pro-4k')

@@ -34,7 +34,12 @@ if [ ! -f "$addon" ]; then
   cp -r node_modules/better-sqlite3/. "$src"
   rm -rf "$src/build"
   gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
-  (cd "$src" && PATH="$(dirname "$node24"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$cache/node" --jobs=max >/dev/null)
+  # An npm configuration's nodedir (this machine's points at Node 20's headers in /usr) would win
+  # over --nodedir when run from `npm test`: the build gets Node 24's headers and nothing else.
+  (cd "$src" && env -u npm_config_nodedir -u npm_config_target -u npm_config_runtime -u npm_config_disturl \
+    PATH="$(dirname "$node24"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$cache/node" --jobs=max >/dev/null)
+  # Refuse an addon Node 24 cannot load, here rather than in every test.
+  "$node24" -e 'process.dlopen({ exports: {} }, process.argv[1])' "$src/build/Release/better_sqlite3.node"
   cp "$src/build/Release/better_sqlite3.node" "$addon"
   rm -rf "$src"
 fi

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { H3Event } from 'h3'
 import { clientAddress } from '#server/utils/client'
 import { observeRequest } from '#server/services/metrics'
+import { useServerConfig } from '#server/utils/config'
 import { log } from '#server/utils/log'
 
 /** Every request gets an id: in the X-Request-Id header, in error bodies and in its log line. */
@@ -14,7 +15,8 @@ export default defineEventHandler((event) => {
     const ms = performance.now() - started
     const status = event.node.res.statusCode
     log.info({ requestId, method: event.method, path: event.path, status, ms: Math.round(ms), ip: clientAddress(event) })
-    observeRequest(event.method, routeOf(event), status, ms / 1000)
+    // Counted only where someone can read them (GET /metrics is off without its token).
+    if (useServerConfig().metricsToken) observeRequest(event.method, routeOf(event), status, ms / 1000)
   })
 })
 

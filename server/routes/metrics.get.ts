@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { METRICS_CONTENT_TYPE, metricsText } from '#server/services/metrics'
+import { bearerToken } from '#server/utils/auth'
 import { useServerConfig } from '#server/utils/config'
 import { AppError } from '#server/utils/errors'
 
@@ -12,7 +13,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 export default defineEventHandler(async (event) => {
   const token = useServerConfig().metricsToken
   if (!token) throw new AppError('NOT_FOUND')
-  const sent = /^Bearer\s+(\S+)$/i.exec(getRequestHeader(event, 'authorization')?.trim() ?? '')?.[1] ?? ''
+  const sent = bearerToken(event) ?? ''
   if (!timingSafeEqual(digest(sent), digest(token))) {
     setResponseHeader(event, 'WWW-Authenticate', 'Bearer realm="metrics"')
     throw new AppError('UNAUTHORIZED', 'The metrics need the Bearer token set in NUXT_METRICS_TOKEN.')

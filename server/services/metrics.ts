@@ -8,7 +8,9 @@ import { eventLoopDelay } from '#server/services/health'
  * event loop's delay, and Node's own figures (memory, CPU, GC, handles).
  */
 const registry = new Registry()
-collectDefaultMetrics({ register: registry })
+// Node's own figures (GC, handles, event-loop lag) are watched from the first scrape on: a server
+// whose metrics are off never starts their observers.
+let watchingNode = false
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const MODEL_SECONDS = [1, 2.5, 5, 10, 20, 30, 60, 120, 180, 300]
@@ -89,6 +91,10 @@ export function countCredits(kind: 'spent' | 'refunded', amount: number) {
 }
 
 export function metricsText(): Promise<string> {
+  if (!watchingNode) {
+    collectDefaultMetrics({ register: registry })
+    watchingNode = true
+  }
   return registry.metrics()
 }
 

@@ -15,7 +15,8 @@ export interface Authenticated {
   via: 'bearer' | 'cookie'
 }
 
-function bearerToken(event: H3Event) {
+/** The token of an `Authorization: Bearer …` header, if there is one. */
+export function bearerToken(event: H3Event) {
   const header = getHeader(event, 'authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim())
   return match?.[1]

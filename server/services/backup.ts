@@ -1,5 +1,4 @@
 import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { IMAGE_NAME } from '#server/services/storage'
@@ -76,7 +75,7 @@ async function isEmptyOrMissing(dir: string) {
  */
 export async function backupDataFolder(dataDir: string, target: string): Promise<BackupSummary> {
   const source = join(dataDir, DATABASE_FILE)
-  if (!existsSync(source)) throw new Error(`no database at ${source}`)
+  if (!await hasDatabase(dataDir)) throw new Error(`no database at ${source}`)
   if (!await isEmptyOrMissing(target)) throw new Error(`${target} is not empty: a backup goes into a new folder`)
   await mkdir(target, { recursive: true })
   const db = new Database(source, { fileMustExist: true })
@@ -103,9 +102,9 @@ export async function backupDataFolder(dataDir: string, target: string): Promise
  */
 export async function restoreDataFolder(backup: string, dataDir: string, replace: boolean): Promise<BackupSummary> {
   const copy = join(backup, DATABASE_FILE)
-  if (!existsSync(copy)) throw new Error(`${backup} holds no ${DATABASE_FILE}: not a backup`)
+  if (!await hasDatabase(backup)) throw new Error(`${backup} holds no ${DATABASE_FILE}: not a backup`)
   const target = join(dataDir, DATABASE_FILE)
-  if (existsSync(target) && !replace) throw new Error(`${dataDir} already holds a database; stop the server and add --replace to overwrite it`)
+  if (await hasDatabase(dataDir) && !replace) throw new Error(`${dataDir} already holds a database; stop the server and add --replace to overwrite it`)
   await mkdir(dataDir, { recursive: true })
   // The old database's write-ahead log must not be replayed onto the restored file.
   for (const suffix of ['', '-wal', '-shm']) await rm(`${target}${suffix}`, { force: true })

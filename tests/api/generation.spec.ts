@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { imageFiles, jobsOf, ledgerOf } from '../support/db'
+import { imageFiles, imageFilesAddedSince, jobsOf, ledgerOf } from '../support/db'
 import { expectApiError } from '../support/expect'
 import type { Behaviour, FakeUpstream } from '../support/fake-upstream'
 import { withUpstreamServer } from '../support/fixtures'
@@ -94,7 +94,7 @@ describe('every upstream failure refunds the credit and leaves nothing behind', 
 
   it.each(failures)('on %s', async (_name, behaviour, status, code) => {
     const { api, user, token } = await signUp(server)
-    const filesBefore = imageFiles(server.dataDir).length
+    const filesBefore = imageFiles(server.dataDir)
     upstream.queue.push(behaviour)
     const res = await api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'a lighthouse' } })
     const error = expectApiError(res, status, code)
@@ -103,7 +103,7 @@ describe('every upstream failure refunds the credit and leaves nothing behind', 
     expect(ledgerOf(server.dataDir, user.id).map(r => [r.delta, r.balance_after, r.reason])).toEqual([[3, 3, 'signup'], [-1, 2, 'generation'], [1, 3, 'refund']])
     const [job] = jobsOf(server.dataDir, user.id)
     expect(job).toMatchObject({ status: 'failed', error_code: code, creation_id: null })
-    expect(imageFiles(server.dataDir).length).toBe(filesBefore)
+    expect(imageFilesAddedSince(server.dataDir, filesBefore)).toEqual([])
     expect((await api<{ items: unknown[] }>('/api/gallery')).items).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { imageFiles, jobsOf } from '../support/db'
+import { imageFiles, imageFilesAddedSince, jobsOf } from '../support/db'
 import { expectApiError } from '../support/expect'
 import type { FakeUpstream } from '../support/fake-upstream'
 import { withUpstreamServer } from '../support/fixtures'
@@ -132,10 +132,10 @@ describe('image-to-image', () => {
   it('answers 415 for a JSON body and refunds an upstream failure like text-to-image', async () => {
     const { api, token } = await signUp(server)
     expectApiError(await api.raw('/api/generate/image-to-image', { method: 'POST', body: { prompt: 'x' } }), 415, 'UNSUPPORTED_MEDIA_TYPE')
-    const files = imageFiles(server.dataDir).length
+    const files = imageFiles(server.dataDir)
     upstream.queue.push({ kind: 'status', status: 500 })
     expectApiError(await api.raw('/api/generate/image-to-image', { method: 'POST', body: form({ prompt: 'x' }, [{ data: await png(32, 32) }]) }), 502, 'UPSTREAM_ERROR')
     expect(await balance(token)).toBe(3)
-    expect(imageFiles(server.dataDir).length).toBe(files)
+    expect(imageFilesAddedSince(server.dataDir, files)).toEqual([])
   })
 })

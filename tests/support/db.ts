@@ -47,13 +47,16 @@ export function jobsOf(dataDir: string, userId: number) {
 /** Image files in the store (temporary files included). */
 /**
  * Files in the image folder that were not in `before`, leaving out the thumbnails of pictures that
- * were: those are made in the background after their picture's answer, so one may land at any time.
+ * were (or are being written): those are made in the background after their picture's answer, so one
+ * may land at any time.
  */
 export function imageFilesAddedSince(dataDir: string, before: string[]) {
   const had = new Set(before)
   const stem = (name: string) => name.replace(/\.[^.]+$/, '')
   const hadStems = new Set(before.map(stem))
-  return imageFiles(dataDir).filter(name => !had.has(name) && !(name.endsWith('_thumb.webp') && hadStems.has(name.slice(0, -'_thumb.webp'.length))))
+  // A file being written is `.<name>.<random>.tmp` until it is renamed.
+  const finalName = (name: string) => /^\.(.+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1] ?? name
+  return imageFiles(dataDir).map(finalName).filter(name => !had.has(name) && !(name.endsWith('_thumb.webp') && hadStems.has(name.slice(0, -'_thumb.webp'.length))))
 }
 
 export function imageFiles(dataDir: string) {

@@ -47,6 +47,13 @@ function brokenHeaders(scope: Locator) {
   }))
 }
 
+/** Searches the admin page's user list for the test's user and opens their drawer. */
+async function openUserDrawer(page: Page) {
+  await page.getByLabel('搜索邮箱').fill(user.email)
+  await page.getByTestId(`admin-user-${user.email}`).click()
+  return page.getByTestId('admin-user-drawer')
+}
+
 const balance = async () => (await user.api<{ credits: number }>('/api/users/me')).credits
 
 describe('the admin page in Chromium', () => {
@@ -66,9 +73,7 @@ describe('the admin page in Chromium', () => {
     // And the whole page by the bar every page meets: no serious or critical violation, no rule left out.
     await expectNoSeriousViolations(page)
 
-    await page.getByLabel('搜索邮箱').fill(user.email)
-    await page.getByTestId(`admin-user-${user.email}`).click()
-    const drawer = page.getByTestId('admin-user-drawer')
+    const drawer = await openUserDrawer(page)
     await drawer.getByTestId('admin-user-credits').waitFor()
     expect(await drawer.getByTestId('admin-user-credits').textContent()).toBe('3')
 
@@ -95,9 +100,7 @@ describe('the admin page in Chromium', () => {
     const page = await web.browser.newPage()
     await signIn(page, ADMIN)
     await page.goto(`${web.server.url}/admin`)
-    await page.getByLabel('搜索邮箱').fill(user.email)
-    await page.getByTestId(`admin-user-${user.email}`).click()
-    const drawer = page.getByTestId('admin-user-drawer')
+    const drawer = await openUserDrawer(page)
     await drawer.getByLabel('数量（负数为扣除）').fill('-5')
     await drawer.getByLabel('原因').fill('测试扣除')
     await drawer.getByTestId('admin-grant-submit').click()
@@ -123,9 +126,7 @@ describe('the admin page in Chromium', () => {
     const page = await web.browser.newPage()
     await signIn(page, ADMIN)
     await page.goto(`${web.server.url}/admin`)
-    await page.getByLabel('搜索邮箱').fill(user.email)
-    await page.getByTestId(`admin-user-${user.email}`).click()
-    const drawer = page.getByTestId('admin-user-drawer')
+    const drawer = await openUserDrawer(page)
     await drawer.getByTestId('admin-user-credits').waitFor()
     expect(await drawer.getByText('必填：每次发放或扣除都要写明原因').isVisible()).toBe(true)
     await drawer.getByLabel('数量（负数为扣除）').fill('5')

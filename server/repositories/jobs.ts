@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { ACTIVE_JOB_STATUSES } from '#shared/constants/catalog'
-import { useDb } from '#server/db'
+import { prepared, useDb } from '#server/db'
 import { creations, generationInputs, generationJobs, users, type CreationRow, type GenerationJobRow } from '#server/db/schema'
 import { applyCreditChange, type Tx } from '#server/repositories/ledger'
 
@@ -21,6 +21,9 @@ class Refused extends Error {
 }
 
 const active = inArray(generationJobs.status, [...ACTIVE_JOB_STATUSES])
+// The statements every generation runs (and a burst runs hundreds of times a second) are prepared once;
+// in set() a placeholder goes in as SQL, so it takes the column's stored form (a timestamp in ms).
+const value = (name: string) => sql`${sql.placeholder(name)}`
 
 /**
  * Queues a job and takes n × cost from the balance, in one transaction: first whether the balance
@@ -32,9 +35,11 @@ export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: num
   try {
     return useDb().transaction((tx) => {
       const total = job.n * job.cost
-      const balance = tx.select({ credits: users.credits }).from(users).where(eq(users.id, job.userId)).get()?.credits ?? 0
+      const balance = prepared('balanceOf', db => db.select({ credits: users.credits }).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare())
+        .get({ userId: job.userId })?.credits ?? 0
       if (balance < total) throw new Refused({ ok: false, reason: 'INSUFFICIENT_CREDITS', credits: balance })
-      const running = tx.select({ n: count() }).from(generationJobs).where(and(eq(generationJobs.userId, job.userId), active)).get()?.n ?? 0
+      const running = prepared('activeJobCount', db => db.select({ n: count() }).from(generationJobs).where(and(eq(generationJobs.userId, sql.placeholder('userId')), active)).prepare())
+        .get({ userId: job.userId })?.n ?? 0
       if (running >= maxActive) throw new Refused({ ok: false, reason: 'TOO_MANY_ACTIVE', active: running })
       const row = tx.insert(generationJobs).values({ ...job, status: 'queued' }).returning().get()
       inputs.forEach((input, position) => tx.insert(generationInputs).values({ jobId: row.id, position, ...input }).run())
@@ -54,12 +59,14 @@ export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: num
  * (or instances) can never take the same job.
  */
 export async function claimNextJob(worker: string, leaseExpiresAt: Date, now: Date): Promise<GenerationJobRow | undefined> {
-  const oldest = sql`(select ${generationJobs.id} from ${generationJobs} where ${generationJobs.status} = 'queued' order by ${generationJobs.id} limit 1)`
-  return useDb().update(generationJobs)
-    .set({ status: 'running', worker, leaseExpiresAt, startedAt: now })
-    .where(and(eq(generationJobs.id, oldest), eq(generationJobs.status, 'queued')))
-    .returning()
-    .get()
+  return prepared('claimNextJob', (db) => {
+    const oldest = sql`(select ${generationJobs.id} from ${generationJobs} where ${generationJobs.status} = 'queued' order by ${generationJobs.id} limit 1)`
+    return db.update(generationJobs)
+      .set({ status: 'running', worker: value('worker'), leaseExpiresAt: value('leaseExpiresAt'), startedAt: value('startedAt') })
+      .where(and(eq(generationJobs.id, oldest), eq(generationJobs.status, 'queued')))
+      .returning()
+      .prepare()
+  }).get({ worker, leaseExpiresAt: leaseExpiresAt.getTime(), startedAt: now.getTime() })
 }
 
 /** Keeps this worker's claim on its running jobs. */
@@ -111,26 +118,28 @@ export async function recordFailure(job: GenerationJobRow, failure: Failure): Pr
  */
 export async function finishJob(jobId: number, outcome: { latencyMs: number | null, error?: Failure }): Promise<{ job: GenerationJobRow, refunded: number } | undefined> {
   return useDb().transaction((tx) => {
-    const job = tx.select().from(generationJobs).where(and(eq(generationJobs.id, jobId), active)).get()
+    const job = prepared('activeJob', db => db.select().from(generationJobs).where(and(eq(generationJobs.id, sql.placeholder('jobId')), active)).prepare())
+      .get({ jobId })
     if (!job) return undefined
-    const made = tx.select({ n: count() }).from(creations).where(eq(creations.jobId, jobId)).get()?.n ?? 0
+    const made = prepared('jobCreationCount', db => db.select({ n: count() }).from(creations).where(eq(creations.jobId, sql.placeholder('jobId'))).prepare())
+      .get({ jobId })?.n ?? 0
     const cutShort = job.n - made - job.failures.length
     refund(tx, job, cutShort)
     const failed = made === 0
     const error = failed ? (outcome.error ?? job.failures[0] ?? { code: 'INTERNAL_ERROR', message: 'The generation failed.' }) : undefined
-    tx.delete(generationInputs).where(eq(generationInputs.jobId, jobId)).run()
-    const finished = tx.update(generationJobs)
-      .set({
-        status: failed ? 'failed' : 'succeeded',
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        latencyMs: outcome.latencyMs,
-        finishedAt: new Date(),
-        leaseExpiresAt: null,
-      })
-      .where(eq(generationJobs.id, jobId))
+    prepared('deleteJobInputs', db => db.delete(generationInputs).where(eq(generationInputs.jobId, sql.placeholder('jobId'))).prepare()).run({ jobId })
+    const finished = prepared('finishJob', db => db.update(generationJobs)
+      .set({ status: value('status'), errorCode: value('errorCode'), errorMessage: value('errorMessage'), latencyMs: value('latencyMs'), finishedAt: value('finishedAt'), leaseExpiresAt: null })
+      .where(eq(generationJobs.id, sql.placeholder('jobId')))
       .returning()
-      .get()!
+      .prepare()).get({
+      jobId,
+      status: failed ? 'failed' : 'succeeded',
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      latencyMs: outcome.latencyMs,
+      finishedAt: Date.now(),
+    })!
     return { job: finished, refunded: Math.max(0, cutShort) * job.cost }
   })
 }
@@ -143,7 +152,7 @@ export async function abandonedJobs(worker: string, now: Date): Promise<Generati
 }
 
 export async function findJob(id: number): Promise<GenerationJobRow | undefined> {
-  return useDb().select().from(generationJobs).where(eq(generationJobs.id, id)).get()
+  return prepared('findJob', db => db.select().from(generationJobs).where(eq(generationJobs.id, sql.placeholder('id'))).prepare()).get({ id })
 }
 
 export async function findOwnedJob(id: number, userId: number): Promise<GenerationJobRow | undefined> {

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { useDb, type Db } from '#server/db'
+import { prepared, useDb, type Db } from '#server/db'
 import { creditLedger, users, type LedgerRow } from '#server/db/schema'
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -18,14 +18,28 @@ export interface CreditChange {
  * changes when it stays non-negative, decided by the UPDATE itself, so concurrent callers can never
  * overspend. Returns the new balance, or null when the user is missing or the balance would go below zero.
  */
-export function applyCreditChange(t: Tx, change: CreditChange): number | null {
-  const updated = t.update(users)
-    .set({ credits: sql`${users.credits} + ${change.delta}` })
-    .where(and(eq(users.id, change.userId), sql`${users.credits} + ${change.delta} >= 0`))
-    .returning({ credits: users.credits })
-    .get()
+export function applyCreditChange(_t: Tx, change: CreditChange): number | null {
+  // Prepared once (every generation and refund runs them); on the transaction's own connection.
+  const updated = prepared('changeBalance', (db) => {
+    const delta = sql.placeholder('delta')
+    return db.update(users)
+      .set({ credits: sql`${users.credits} + ${delta}` })
+      .where(and(eq(users.id, sql.placeholder('userId')), sql`${users.credits} + ${delta} >= 0`))
+      .returning({ credits: users.credits })
+      .prepare()
+  }).get({ userId: change.userId, delta: change.delta })
   if (!updated) return null
-  t.insert(creditLedger).values({
+  prepared('insertLedgerRow', db => db.insert(creditLedger).values({
+    userId: sql.placeholder('userId'),
+    delta: sql.placeholder('delta'),
+    balanceAfter: sql.placeholder('balanceAfter'),
+    reason: sql.placeholder('reason'),
+    reference: sql.placeholder('reference'),
+    actorId: sql.placeholder('actorId'),
+    note: sql.placeholder('note'),
+    // Given each time: the column's default is worked out once, when the statement is prepared.
+    createdAt: sql.placeholder('createdAt'),
+  }).prepare()).run({
     userId: change.userId,
     delta: change.delta,
     balanceAfter: updated.credits,
@@ -33,7 +47,8 @@ export function applyCreditChange(t: Tx, change: CreditChange): number | null {
     reference: change.reference ?? null,
     actorId: change.actorId ?? null,
     note: change.note ?? null,
-  }).run()
+    createdAt: new Date(),
+  })
   return updated.credits
 }
 

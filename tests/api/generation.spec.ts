@@ -68,6 +68,16 @@ describe('text-to-image through an OpenAI-compatible API', () => {
     expect((await fetch(`${server.url}${res._data!.creation.imageUrl}`)).status).toBe(200)
   })
 
+  it('reads an answer the gateway compressed although it was asked not to', async () => {
+    const { api } = await signUp(server)
+    upstream.queue.push({ kind: 'gzip' })
+    const res = await api.raw<{ creation: { imageUrl: string } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'squeezed' } })
+    expect(res.status).toBe(200)
+    const image = await fetch(`${server.url}${res._data!.creation.imageUrl}`)
+    expect(image.headers.get('content-type')).toBe('image/png')
+    expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).format).toBe('png')
+  })
+
   it.each(['2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '21:9'])('passes size %s upstream as WxH', async (size) => {
     const { api } = await signUp(server)
     const res = await api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'shape', size } })
@@ -87,6 +97,7 @@ describe('every upstream failure refunds the credit and leaves nothing behind', 
     ['no answer (timeout)', { kind: 'hang' }, 504, 'UPSTREAM_TIMEOUT'],
     ['a slow URL answer past the timeout', { kind: 'delay', ms: 1700, then: { kind: 'b64' } }, 504, 'UPSTREAM_TIMEOUT'],
     ['truncated JSON', { kind: 'truncated' }, 502, 'UPSTREAM_ERROR'],
+    ['an answer declaring 200 MB (refused before reading it)', { kind: 'oversized' }, 502, 'UPSTREAM_ERROR'],
     ['an empty data list', { kind: 'empty' }, 422, 'CONTENT_REJECTED'],
     ['an image URL answering 403', { kind: 'url-403' }, 502, 'UPSTREAM_ERROR'],
     ['bytes that are not an image', { kind: 'not-image' }, 502, 'UPSTREAM_ERROR'],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { Ajv, type ValidateFunction } from 'ajv'
 import sharp from 'sharp'
 import { ROOT } from './server'
@@ -20,6 +21,8 @@ export type Behaviour
     | { kind: 'hang' } // never answers
     | { kind: 'truncated' } // starts a JSON answer, then closes the connection
     | { kind: 'empty' } // 200 with `data: []`
+    | { kind: 'gzip' } // b64_json, the answer gzip-compressed although the caller asked for it uncompressed
+    | { kind: 'oversized' } // declares an answer larger than any picture needs, then sends a little of it
     | { kind: 'not-image' } // b64_json that is not an image
     | { kind: 'delay', ms: number, then: Behaviour }
     // Chat completions' answer shapes (gateways differ; shared/upstream/GATEWAYS.md).
@@ -234,6 +237,19 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
         return
       case 'empty':
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [] })
+      case 'gzip': {
+        const json = JSON.stringify({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: (await imageFor(size)).toString('base64') }] })
+        const compressed = gzipSync(json)
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(compressed.length) })
+        res.end(compressed)
+        return
+      }
+      case 'oversized':
+        hanging.add(res)
+        res.on('close', () => hanging.delete(res))
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(200 * 1024 * 1024) })
+        res.write('{"created": 1, "data": [{"b64_json": "iVBORw0KGgo')
+        return
       case 'not-image':
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: Buffer.from('definitely not an image').toString('base64') }] })
     }

@@ -1,6 +1,7 @@
 import type { Size } from '#shared/constants/catalog'
 import { b64JsonField, findImage } from '#server/services/providers/answers'
 import { Semaphore } from '#server/utils/semaphore'
+import { AnswerTooLargeError, send, type UpstreamResponse } from '#server/services/providers/http'
 import { ProviderError, type ImageProvider, type InputImage, type UpstreamRequest, type UpstreamResult } from '#server/services/providers/types'
 
 export interface OpenAiProviderOptions {
@@ -11,6 +12,8 @@ export interface OpenAiProviderOptions {
 
 const SAFETY_CODES = new Set(['content_policy_violation', 'moderation_blocked'])
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024
+/** An answer carrying such an image as base64, with room for the JSON around it. */
+const MAX_ANSWER_BYTES = Math.ceil(MAX_IMAGE_BYTES * 4 / 3) + 1024 * 1024
 /** Statuses with which a gateway says it does not serve this route for this model (nothing was billed). */
 const ROUTE_REFUSED = new Set([403, 404, 405])
 
@@ -50,14 +53,15 @@ const dataUrl = (image: InputImage) => `data:${image.mime};base64,${image.data.t
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvider {
   /** The answer's bytes when it is a success; a failure as the ProviderError (or RouteRefused) it means. */
-  async function call(path: string, body: BodyInit, headers: Record<string, string>, signal: AbortSignal, refusable = false): Promise<Buffer> {
-    let response: Response
+  async function call(path: string, body: Buffer | string, headers: Record<string, string>, signal: AbortSignal, refusable = false): Promise<Buffer> {
+    let response: UpstreamResponse
     try {
-      response = await fetch(`${options.baseUrl}${path}`, {
+      response = await send(`${options.baseUrl}${path}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json', ...headers },
         body,
         signal,
+        maxBytes: MAX_ANSWER_BYTES,
       })
     }
     catch (error) {
@@ -67,10 +71,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
 
     let bytes: Buffer
     try {
-      bytes = await reading.run(async () => Buffer.from(await response.arrayBuffer()))
+      bytes = await reading.run(response.bytes)
     }
     catch (error) {
       if (isAbort(error)) throw new ProviderError('UPSTREAM_TIMEOUT', 'The image service did not answer in time.')
+      if (error instanceof AnswerTooLargeError) throw new ProviderError('UPSTREAM_ERROR', 'The image service answer is too large.')
       throw new ProviderError('UPSTREAM_ERROR', 'The image service answer was cut off.')
     }
     if (response.ok) return bytes
@@ -83,25 +88,23 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
   }
 
   async function download(url: string, signal: AbortSignal): Promise<Buffer> {
-    let response: Response
+    let response: UpstreamResponse
     try {
-      response = await fetch(url, { signal })
+      response = await send(url, { signal, maxBytes: MAX_IMAGE_BYTES })
     }
     catch (error) {
       if (isAbort(error)) throw new ProviderError('UPSTREAM_TIMEOUT', 'The image took too long to download.')
       throw new ProviderError('UPSTREAM_ERROR', 'The image could not be downloaded.')
     }
-    if (!response.ok) throw new ProviderError('UPSTREAM_ERROR', `The image could not be downloaded (${response.status}).`)
-    const length = Number(response.headers.get('content-length') ?? 0)
-    if (length > MAX_IMAGE_BYTES) throw new ProviderError('UPSTREAM_ERROR', 'The image is too large.')
     try {
-      const data = Buffer.from(await response.arrayBuffer())
-      if (data.length > MAX_IMAGE_BYTES) throw new ProviderError('UPSTREAM_ERROR', 'The image is too large.')
+      const data = await response.bytes()
+      if (!response.ok) throw new ProviderError('UPSTREAM_ERROR', `The image could not be downloaded (${response.status}).`)
       return data
     }
     catch (error) {
       if (error instanceof ProviderError) throw error
       if (isAbort(error)) throw new ProviderError('UPSTREAM_TIMEOUT', 'The image took too long to download.')
+      if (error instanceof AnswerTooLargeError) throw new ProviderError('UPSTREAM_ERROR', 'The image is too large.')
       throw new ProviderError('UPSTREAM_ERROR', 'The image download was cut off.')
     }
   }
@@ -132,7 +135,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     return call('/v1/images/generations', JSON.stringify(body), json, signal)
   }
 
-  function viaEdits(request: UpstreamRequest, signal: AbortSignal) {
+  async function viaEdits(request: UpstreamRequest, signal: AbortSignal) {
     const form = new FormData()
     form.append('model', request.upstreamModel)
     form.append('prompt', request.prompt)
@@ -141,7 +144,10 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     // One file as `image`, several as `image[]`, as OpenAI's SDK sends them.
     const field = request.images!.length === 1 ? 'image' : 'image[]'
     for (const image of request.images!) form.append(field, new Blob([new Uint8Array(image.data)], { type: image.mime }), image.filename)
-    return call('/v1/images/edits', form, {}, signal, true)
+    // Encoded as fetch would send it (multipart with a boundary), then sent like the other calls.
+    const encoded = new Response(form)
+    const body = Buffer.from(await encoded.arrayBuffer())
+    return call('/v1/images/edits', body, { 'Content-Type': encoded.headers.get('content-type')! }, signal, true)
   }
 
   function viaChat(request: UpstreamRequest, signal: AbortSignal) {

@@ -44,6 +44,13 @@ describe('reading b64_json without parsing the answer', () => {
     }
   })
 
+  it('decodes a value longer than one decoding slice (64 KB) to exactly the bytes sent, padding included', () => {
+    for (const length of [200_000, 200_001, 200_002]) {
+      const bytes = Buffer.from(Array.from({ length }, (_, i) => (i * 7919) % 256))
+      expect(b64JsonField(Buffer.from(`{"data":[{"b64_json":"${bytes.toString('base64')}"}]}`))?.equals(bytes), String(length)).toBe(true)
+    }
+  })
+
   it('leaves anything less simple to the JSON parser', () => {
     for (const text of ['{"data":[{"url":"https://x"}]}', '{"data":[{"b64_json":""}]}', '{"data":[{"b64_json":null}]}', `{"data":[{"b64_json":"ab\\/cd"}]}`, '{"data":[{"b64_json":"unterminated']) {
       expect(b64JsonField(Buffer.from(text)), text).toBeUndefined()

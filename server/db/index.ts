@@ -18,8 +18,25 @@ export function openDatabase(file: string) {
   return drizzle(sqlite, { schema })
 }
 
+/**
+ * Drizzle's migrator reads which migrations are applied before it takes the write lock, so of two
+ * instances starting together on one database the second can try one the first has just applied,
+ * and fail on "table already exists". Its transaction leaves nothing behind; read again, there is
+ * nothing left to do. A migration that really fails fails each time and is thrown.
+ */
+function migrateSafely(db: Db, migrationsFolder: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return migrate(db, { migrationsFolder })
+    }
+    catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
+}
+
 export function migrateFromFolder(db: Db, migrationsFolder: string) {
-  migrate(db, { migrationsFolder })
+  migrateSafely(db, migrationsFolder)
 }
 
 /**
@@ -34,7 +51,7 @@ export function migrateFromFiles(db: Db, files: Record<string, string>) {
       mkdirSync(dirname(target), { recursive: true })
       writeFileSync(target, content)
     }
-    migrate(db, { migrationsFolder: folder })
+    migrateSafely(db, folder)
   }
   finally {
     rmSync(folder, { recursive: true, force: true })

@@ -32,7 +32,7 @@ export async function login(input: LoginInput): Promise<UserRow> {
  * NUXT_ADMIN_EMAIL / NUXT_ADMIN_PASSWORD and `npm run admin -- create-admin`: that account exists as an
  * enabled admin with this password. A changed password ends the account's old sign-ins.
  */
-export async function ensureAdmin(email: string, password: string, signupCredits: number): Promise<{ user: UserRow, created: boolean }> {
+export async function ensureAdmin(email: string, password: string, signupCredits: number, again = false): Promise<{ user: UserRow, created: boolean }> {
   const existing = await findUserByEmail(email)
   if (existing) {
     const samePassword = await verifyPassword(existing.passwordHash, password)
@@ -45,7 +45,10 @@ export async function ensureAdmin(email: string, password: string, signupCredits
     return { user, created: false }
   }
   const user = await createUser({ email, passwordHash: await hashPassword(password), credits: signupCredits, role: 'admin' })
-  // Created by a parallel request between the look-up and the insert.
-  if (!user) throw new AppError('EMAIL_TAKEN')
+  // Created meanwhile (another instance starting at the same moment): made an admin as above.
+  if (!user) {
+    if (again) throw new AppError('EMAIL_TAKEN')
+    return ensureAdmin(email, password, signupCredits, true)
+  }
   return { user, created: true }
 }

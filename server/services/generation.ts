@@ -65,11 +65,16 @@ export async function generateNow(user: UserRow, request: GenerationRequest): Pr
   return { creation: creations[0]!, creations, failed: (await toJob(finished)).failed, credits }
 }
 
-/** At start-up (nothing is being generated yet): remove image files no creation points to. */
+const ORPHAN_AGE_MS = 3_600_000
+
+/** At start-up: remove image files no creation points to (a crash's leftovers). */
 export async function removeOrphanImages() {
   const store = useImages()
+  // Only files an hour old: another instance on the same folder may be between writing a picture (or
+  // its temporary file) and committing the row that points to it.
+  const files = await store.list({ modifiedBefore: new Date(Date.now() - ORPHAN_AGE_MS) })
   const referenced = new Set([...(await referencedImageUrls())].map(imageNameFromUrl))
-  const orphans = (await store.list()).filter(name => !referenced.has(name))
+  const orphans = files.filter(name => !referenced.has(name))
   await removeImages(store, orphans)
   return orphans.length
 }

@@ -12,7 +12,8 @@ export interface ImageStore {
   put: (name: string, data: Buffer) => Promise<void>
   remove: (name: string) => Promise<void>
   open: (name: string) => Promise<{ stream: Readable, size: number } | null>
-  list: () => Promise<string[]>
+  /** Every file's name; with `modifiedBefore`, only the files last written before that moment. */
+  list: (options?: { modifiedBefore?: Date }) => Promise<string[]>
 }
 
 function createLocalImageStore(dir: string): ImageStore {
@@ -40,13 +41,17 @@ function createLocalImageStore(dir: string): ImageStore {
         return null
       }
     },
-    async list() {
+    async list({ modifiedBefore } = {}) {
+      let names: string[]
       try {
-        return await readdir(dir)
+        names = await readdir(dir)
       }
       catch {
         return []
       }
+      if (!modifiedBefore) return names
+      const old = await Promise.all(names.map(name => stat(join(dir, name)).then(info => info.mtime < modifiedBefore, () => false)))
+      return names.filter((_, index) => old[index])
     },
   }
 }

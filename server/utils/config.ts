@@ -86,8 +86,10 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
     imageApiTimeoutMs: whole(config.imageApiTimeoutMs, d.imageApiTimeoutMs) || d.imageApiTimeoutMs,
     generationConcurrency: whole(config.generationConcurrency, d.generationConcurrency) || d.generationConcurrency,
     maxActiveJobsPerUser: whole(config.maxActiveJobsPerUser, d.maxActiveJobsPerUser) || d.maxActiveJobsPerUser,
-    // The same after a restart (whatever the port), so the server knows the jobs it was running.
-    instanceId: text(config.instanceId) || `${hostname()}:${dataDir}`,
+    // The same after a restart, so the server knows the jobs it was running; and, by the port, not the
+    // same for two instances on one machine and one data folder, which would take each other's running
+    // jobs for abandoned ones (a restart on another port finds its old jobs once their lease ends).
+    instanceId: text(config.instanceId) || `${hostname()}:${process.env.NITRO_PORT || process.env.PORT || 3000}:${dataDir}`,
     metricsToken: text(config.metricsToken),
     rateLimits: {
       loginAccount: rateLimit(config.rateLimitLoginAccount, d.rateLimitLoginAccount),

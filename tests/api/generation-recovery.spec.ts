@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { imageFiles, jobsOf, ledgerOf, waitForImageFile } from '../support/db'
@@ -18,7 +18,8 @@ describe('generations that outlive their request or their process', () => {
     const upstream = await startFakeUpstream()
     upstream.fallback = { kind: 'delay', ms: 30_000, then: { kind: 'b64' } }
     const dataDir = tempDir()
-    const env = upstreamEnv(upstream, 60_000)
+    // Its name across the restart (the test's ports change; a deployer's usually do not).
+    const env = { ...upstreamEnv(upstream, 60_000), NUXT_INSTANCE_ID: 'the-one-server' }
     let server = await startServer({ dataDir, env })
     const { api, user, token } = await signUp(server)
     const pending = api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'never finishes' } }).catch(() => null)
@@ -56,7 +57,7 @@ describe('generations that outlive their request or their process', () => {
     await upstream.close()
   })
 
-  it('removes image files that no creation points to at start-up', async () => {
+  it('removes image files that no creation points to and that are an hour old at start-up', async () => {
     const dataDir = tempDir()
     let server = await startServer({ dataDir })
     const { api } = await signUp(server)
@@ -64,10 +65,16 @@ describe('generations that outlive their request or their process', () => {
     const kept = [creation.imageUrl, creation.thumbnailUrl].map(url => url.split('/').pop()!)
     await waitForImageFile(dataDir, kept[1]!)
     await server.stop({ keepData: true })
-    writeFileSync(join(dataDir, 'images', 'ZZZZZZZZZZZZZZZZZZZZZZ.png'), 'left by a crash')
-    writeFileSync(join(dataDir, 'images', '.half-written.tmp'), 'x')
+    // Left by a crash two hours ago: removed. Written a moment ago: kept, as another instance on the
+    // same folder may be about to record it.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    for (const name of ['ZZZZZZZZZZZZZZZZZZZZZZ.png', '.half-written.tmp']) {
+      writeFileSync(join(dataDir, 'images', name), 'left by a crash')
+      utimesSync(join(dataDir, 'images', name), twoHoursAgo, twoHoursAgo)
+    }
+    writeFileSync(join(dataDir, 'images', 'YYYYYYYYYYYYYYYYYYYYYY.png'), 'being recorded by a peer')
     server = await startServer({ dataDir })
-    expect(imageFiles(dataDir).sort()).toEqual(kept.sort())
+    expect(imageFiles(dataDir).sort()).toEqual([...kept, 'YYYYYYYYYYYYYYYYYYYYYY.png'].sort())
     await server.stop()
   })
 })

@@ -82,6 +82,9 @@ const THUMBNAIL_SIDE = 512
 // WebP effort 2: a third less CPU than the default 4 for a thumbnail of about the same bytes
 // (measured in docs/PERFORMANCE.md); most of what is left is decoding the original.
 const THUMBNAIL_EFFORT = 2
+// Every picture is new: libvips' cache of recent operations (50 MB, 20 open files by default) never
+// gets a hit here and only holds memory between bursts.
+sharp.cache(false)
 
 function thumbnailName(image: string) {
   return image.replace(/\.(?:png|jpg|webp)$/, '_thumb.webp')

@@ -16,7 +16,9 @@ export default defineNuxtConfig({
     },
   },
 
-  css: ['element-plus/theme-chalk/dark/css-vars.css', '~/assets/main.css'],
+  // el-button.css: the header's theme toggle, the home and error pages' links and buttons are plain
+  // elements in its classes, which Element Plus's automatic style imports do not see.
+  css: ['element-plus/theme-chalk/dark/css-vars.css', 'element-plus/theme-chalk/el-button.css', '~/assets/main.css'],
 
   // Every value can be set by environment variable: NUXT_DATA_DIR, NUXT_JWT_SECRET, … (defaults in one place).
   runtimeConfig: {
@@ -28,6 +30,9 @@ export default defineNuxtConfig({
   compatibilityDate: '2025-07-15',
 
   nitro: {
+    // Gzip and Brotli copies of the build's files, sent by the Node server itself when no Nginx sits in
+    // front (Nginx serves the .gz copies from disk: deploy/nginx/nano-banana.conf).
+    compressPublicAssets: true,
     // Migrations travel inside the bundle, so a copied .output migrates its database by itself.
     serverAssets: [{ baseName: 'migrations', dir: fileURLToPath(new URL('./drizzle', import.meta.url)) }],
   },
@@ -46,10 +51,14 @@ export default defineNuxtConfig({
       // The admin command line ships inside the bundle: node .output/server/cli.mjs
       if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
     },
-    // The Sentry SDK is loaded only when a DSN is set (app/plugins/sentry.client.ts): no page prefetches it.
+    // A page's HTML prefetches no other chunk: on a first visit over a slow link, every other page's
+    // script and style (some 200 KB) would share the line with what this page needs. NuxtLink still
+    // prefetches the page a visible link leads to, once this one is running. The Sentry SDK is loaded
+    // only when a DSN is set (app/plugins/sentry.client.ts): no page preloads it either.
     'build:manifest'(manifest) {
       for (const [key, chunk] of Object.entries(manifest)) {
-        if (key.includes('node_modules/@sentry/')) chunk.prefetch = chunk.preload = false
+        chunk.prefetch = false
+        if (key.includes('node_modules/@sentry/')) chunk.preload = false
       }
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared

@@ -1,13 +1,16 @@
 // npm run bench:web — what a first visit downloads: the JavaScript (and CSS) the built app's HTML
 // loads for `/` (signed out) and for `/studio` and `/gallery` (signed in), gzip-compressed as a server would send it.
 // Needs a build (`npm run build`). Then Lighthouse scores for `/` and `/gallery` in Chromium
-// (Lighthouse is fetched by npx, not a project dependency, so installs and CI don't carry it).
+// (Lighthouse is fetched by npx, not a project dependency, so installs and CI don't carry it), through a
+// gzip layer like the deployment's Nginx. BENCH_WEB_REPORTS=<folder> keeps Lighthouse's JSON reports there.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { gzipSync } from 'node:zlib'
+import { createGzip, gzipSync } from 'node:zlib'
 import { chromiumPath } from '../tests/support/browser'
 import { ROOT, signUp, startServer } from '../tests/support/server'
 
@@ -29,6 +32,40 @@ function assetUrls(html: string) {
   return urls
 }
 
+// The types deploy/nginx/nano-banana.conf compresses (text/html always, in Nginx).
+const GZIP_TYPES = /^(?:text\/(?:html|plain|css|javascript)|application\/(?:javascript|json|manifest\+json|xml)|image\/svg\+xml)\b/
+
+/**
+ * In front of the app, what a visitor gets through the deployment's Nginx: answers of those types from 1 KB
+ * up gzipped at level 5, the build's .gz copies as they are (Nginx without its Brotli module sends no
+ * Brotli). Node alone sends its rendered pages uncompressed, which no deployment does.
+ */
+async function gzipProxy(target: string) {
+  const proxy = createServer((req, res) => {
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+    const headers = { ...req.headers, 'accept-encoding': gzip ? 'gzip' : 'identity' }
+    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
+      const out = { ...answer.headers }
+      const compress = gzip && !out['content-encoding'] && GZIP_TYPES.test(String(out['content-type'] ?? ''))
+        && Number(out['content-length'] ?? Infinity) >= 1024
+      if (!compress) {
+        res.writeHead(answer.statusCode ?? 502, out)
+        answer.pipe(res)
+        return
+      }
+      delete out['content-length']
+      out['content-encoding'] = 'gzip'
+      out.vary = out.vary ? `${out.vary}, Accept-Encoding` : 'Accept-Encoding'
+      res.writeHead(answer.statusCode ?? 502, out)
+      answer.pipe(createGzip({ level: 5 })).pipe(res)
+    })
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, close: () => proxy.close() }
+}
+
 /** Lighthouse's category scores and main timings for one page, or null when it cannot run here. */
 async function lighthouse(url: string, cookie?: string): Promise<string | null> {
   const dir = mkdtempSync(join(tmpdir(), 'nb-lighthouse-'))
@@ -43,6 +80,7 @@ async function lighthouse(url: string, cookie?: string): Promise<string | null> 
     const categories = Object.entries(result.categories).map(([name, c]) => `${name} ${Math.round(c.score * 100)}`).join(', ')
     const timings = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
       .map(id => `${id.split('-').map(w => w[0]!.toUpperCase()).join('')} ${result.audits[id]?.displayValue ?? '?'}`).join(', ')
+    if (process.env.BENCH_WEB_REPORTS) copyFileSync(report, join(process.env.BENCH_WEB_REPORTS, `${new URL(url).pathname.replace(/\W/g, '') || 'home'}.json`))
     return `${categories} · ${timings}`
   }
   catch {
@@ -98,10 +136,16 @@ async function main() {
     const verdict = first <= BUDGET_KB * 1024 ? 'within' : 'OVER'
     console.log(`\nFirst-load JS for / : ${kb(first)} gzip — ${verdict} the ${BUDGET_KB} KB budget.`)
 
-    console.log('\nLighthouse 12 (mobile, simulated throttling), fetched by npx on first use:')
-    for (const [path, withCookie] of [['/', false], ['/gallery', true]] as const) {
-      const scores = await lighthouse(`${server.url}${path}`, withCookie ? cookie : undefined)
-      console.log(`  ${path.padEnd(9)} ${scores ?? 'could not run here (no Lighthouse package or no Chromium)'}`)
+    console.log('\nLighthouse 12 (mobile, simulated throttling, through a gzip proxy like Nginx), fetched by npx on first use:')
+    const proxy = await gzipProxy(server.url)
+    try {
+      for (const [path, withCookie] of [['/', false], ['/gallery', true]] as const) {
+        const scores = await lighthouse(`${proxy.url}${path}`, withCookie ? cookie : undefined)
+        console.log(`  ${path.padEnd(9)} ${scores ?? 'could not run here (no Lighthouse package or no Chromium)'}`)
+      }
+    }
+    finally {
+      proxy.close()
     }
 
     if (verdict === 'OVER') process.exitCode = 1

@@ -30,7 +30,8 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     NUXT_IMAGE_API_TIMEOUT_MS=300000 \
-    NITRO_SHUTDOWN_TIMEOUT=310000
+    NITRO_SHUTDOWN_TIMEOUT=310000 \
+    MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 COPY --from=build /app/.output ./.output
 RUN mkdir /data && chown node:node /data

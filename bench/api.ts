@@ -65,6 +65,8 @@ const gatewayEnv = (port: number) => ({
   // The storm measures what the server itself can carry: every generation in flight at once.
   NUXT_GENERATION_CONCURRENCY: String(STORM.users * STORM.perUser),
   NUXT_MAX_ACTIVE_JOBS_PER_USER: String(STORM.perUser),
+  // As the shipped systemd unit and image run it (deploy/systemd/nano-banana.service says why).
+  MALLOC_MMAP_THRESHOLD_: '1048576',
 })
 console.log(`node ${process.version}; gateway PNG ${(fast.info.pngBytes / 1e6).toFixed(2)} MB`)
 

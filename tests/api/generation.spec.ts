@@ -2,9 +2,10 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { imageFiles, imageFilesAddedSince, jobsOf, ledgerOf } from '../support/db'
 import { expectApiError } from '../support/expect'
-import type { Behaviour, FakeUpstream } from '../support/fake-upstream'
+import { startFakeUpstream, upstreamEnv, type Behaviour, type FakeUpstream } from '../support/fake-upstream'
 import { withUpstreamServer } from '../support/fixtures'
-import { client, signUp, type TestServer } from '../support/server'
+import { selfSignedCertificate } from '../support/nginx'
+import { client, signUp, startServer, tempDir, type TestServer } from '../support/server'
 
 let upstream: FakeUpstream
 let server: TestServer
@@ -17,8 +18,8 @@ withUpstreamServer({ timeoutMs: 1500, env: { NUXT_IMAGE_PROVIDER: 'auto' } }, (s
 const ALL_SIZES = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9']
 const CREATION_KEYS = ['createdAt', 'favorite', 'height', 'id', 'imageUrl', 'kind', 'modelUsed', 'prompt', 'size', 'thumbnailUrl', 'userId', 'width']
 
-async function balance(token: string) {
-  return (await client(server, token)<{ credits: number }>('/api/users/me')).credits
+async function balance(token: string, on: TestServer = server) {
+  return (await client(on, token)<{ credits: number }>('/api/users/me')).credits
 }
 
 describe('text-to-image through an OpenAI-compatible API', () => {
@@ -200,5 +201,34 @@ describe('GET /api/models', () => {
       sizes: ALL_SIZES,
       provider: 'openai',
     })
+  })
+})
+
+describe('a gateway over HTTPS, as every real one is', () => {
+  it('generates through it, downloading a URL answer over HTTPS too, and refuses a certificate it cannot trust', async () => {
+    const tls = selfSignedCertificate(tempDir())
+    const upstream = await startFakeUpstream(undefined, { tls })
+    const trusting = await startServer({ env: { ...upstreamEnv(upstream), NODE_EXTRA_CA_CERTS: tls.certFile } })
+    const wary = await startServer({ env: upstreamEnv(upstream) })
+    try {
+      const { api } = await signUp(trusting)
+      for (const behaviour of [{ kind: 'b64' }, { kind: 'url' }] satisfies Behaviour[]) {
+        upstream.queue.push(behaviour)
+        const { creation } = await api<{ creation: { imageUrl: string } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: `over https, ${behaviour.kind}` } })
+        expect((await fetch(`${trusting.url}${creation.imageUrl}`)).status).toBe(200)
+      }
+      expect(upstream.requests.map(r => r.path)).toEqual(['/v1/images/generations', '/v1/images/generations'])
+      expect(upstream.fileFetches).toBe(1)
+
+      // The same gateway, from a server that does not know its certificate: refused and refunded.
+      const other = await signUp(wary)
+      expectApiError(await other.api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'untrusted' } }), 502, 'UPSTREAM_ERROR')
+      expect(await balance(other.token, wary)).toBe(3)
+      expect(upstream.requests).toHaveLength(2)
+    }
+    finally {
+      await Promise.all([trusting.stop(), wary.stop()])
+      await upstream.close()
+    }
   })
 })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -148,7 +149,8 @@ function openAiError(res: ServerResponse, status: number, message: string, type:
   sendJson(res, status, { error: { message, type, param: null, code } })
 }
 
-export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promise<FakeUpstream> {
+/** `tls`: served over HTTPS with this certificate (as every real gateway is), at https://localhost. */
+export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream', options: { tls?: { certFile: string, keyFile: string } } = {}): Promise<FakeUpstream> {
   const { generation, edit } = validators()
   const files = new Map<string, { data: Buffer, fetched: boolean, expired: boolean }>()
   const hanging = new Set<ServerResponse>()
@@ -255,7 +257,7 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     }
   }
 
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!
     if (req.method === 'GET' && path.startsWith('/files/')) {
       state.fileFetches++
@@ -361,10 +363,14 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream'): Promi
     if (!Array.isArray(modalities) || !modalities.includes('image')) return answerChat(res, { kind: 'text', text: 'I can only describe the picture.' }, undefined)
     const ratio = (record.fields.image_config as { aspect_ratio?: string } | undefined)?.aspect_ratio
     await answerChat(res, behaviour, typeof ratio === 'string' ? ratio.replace(':', 'x') : '1x1')
-  })
+  }
+  const { tls } = options
+  const server: Server = tls
+    ? createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (req, res) => void handle(req, res))
+    : createServer((req, res) => void handle(req, res))
 
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  state.url = `${tls ? 'https://localhost' : 'http://127.0.0.1'}:${(server.address() as AddressInfo).port}`
   return state
 }
 

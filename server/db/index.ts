@@ -7,11 +7,35 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from '#server/db/schema'
 
 export type Db = ReturnType<typeof openDatabase>
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+/**
+ * SQLite answers "database is locked" at once, without waiting out busy_timeout, where two connections
+ * would otherwise wait for each other: two instances starting on one new database, both switching it
+ * to WAL or both migrating it. What failed so can simply run again.
+ */
+export function isLocked(error: unknown): boolean {
+  const code = (error as { code?: unknown, cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
+
+function pause(ms: number) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
 
 export function openDatabase(file: string) {
   mkdirSync(dirname(file), { recursive: true })
   const sqlite = new Database(file)
-  sqlite.pragma('journal_mode = WAL')
+  for (let attempt = 1; ; attempt++) {
+    try {
+      sqlite.pragma('journal_mode = WAL')
+      break
+    }
+    catch (error) {
+      if (attempt >= 20 || !isLocked(error)) throw error
+      pause(20 + Math.random() * 80)
+    }
+  }
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('synchronous = NORMAL')
@@ -21,8 +45,8 @@ export function openDatabase(file: string) {
 /**
  * Drizzle's migrator reads which migrations are applied before it takes the write lock, so of two
  * instances starting together on one database the second can try one the first has just applied,
- * and fail on "table already exists". Its transaction leaves nothing behind; read again, there is
- * nothing left to do. A migration that really fails fails each time and is thrown.
+ * and fail on "table already exists" (or on the lock itself). Its transaction leaves nothing behind;
+ * read again, there is nothing left to do. Any other failure is thrown at once.
  */
 function migrateSafely(db: Db, migrationsFolder: string) {
   for (let attempt = 1; ; attempt++) {
@@ -30,7 +54,8 @@ function migrateSafely(db: Db, migrationsFolder: string) {
       return migrate(db, { migrationsFolder })
     }
     catch (error) {
-      if (attempt >= 3) throw error
+      if (attempt >= 20 || !(isLocked(error) || /already exists/.test(String(error)))) throw error
+      pause(20 + Math.random() * 80)
     }
   }
 }
@@ -76,6 +101,16 @@ let current: Db | undefined
 
 export function setDb(db: Db | undefined) {
   current = db
+}
+
+/**
+ * A write transaction on the process-wide database. It takes the write lock as it begins (BEGIN
+ * IMMEDIATE): with another instance on the same database file, a transaction that read first and
+ * wrote second would otherwise fail at once ("database is locked") when the other wrote in between,
+ * instead of waiting its turn.
+ */
+export function inTransaction<T>(work: (tx: Tx) => T): T {
+  return useDb().transaction(work, { behavior: 'immediate' })
 }
 
 /** The process-wide database, opened at start-up by the startup plugin (or by a test). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { migrateFromFiles, openDatabase, setDb } from '#server/db'
+import { isLocked, migrateFromFiles, openDatabase, setDb } from '#server/db'
 import { ensureAdmin } from '#server/services/accounts'
 import { seedCatalogue } from '#server/services/catalog'
 import { queueMissingThumbnails, useImages } from '#server/services/storage'
@@ -35,6 +35,18 @@ function fail(message: string): never {
   process.exit(1)
 }
 
+async function whileLocked<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step()
+    }
+    catch (error) {
+      if (attempt >= 20 || !isLocked(error)) throw error
+      await new Promise(resolve => setTimeout(resolve, 20 + Math.random() * 80))
+    }
+  }
+}
+
 async function readMigrations() {
   const storage = useStorage('assets:migrations')
   const files: Record<string, string> = {}
@@ -64,16 +76,18 @@ export default defineNitroPlugin((nitroApp) => {
     const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
     migrateFromFiles(db, await readMigrations())
     setDb(db)
-    await seedCatalogue()
+    // Another instance starting on the same database at the same moment can make a step meet a lock
+    // SQLite does not wait for; each step here can run again.
+    await whileLocked(() => seedCatalogue())
     const orphans = await removeOrphanImages()
     // Thumbnails a stop cut short are made again, in the background.
     void queueMissingThumbnails(useImages())
-    if (config.adminEmail && config.adminPassword) await ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits)
+    if (config.adminEmail && config.adminPassword) await whileLocked(() => ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits))
     // Jobs cut short by a stop are failed and refunded; queued ones run.
-    const recovered = await startWorker()
+    const recovered = await whileLocked(() => startWorker())
     if (recovered || orphans) log.info({ event: 'recovered', interruptedJobs: recovered, orphanFiles: orphans })
     // Ended sign-ins are refused anyway; their rows go now and every hour.
-    await pruneSessions()
+    await whileLocked(() => pruneSessions())
     setInterval(() => void pruneSessions(), 3_600_000).unref()
   })().catch((error: unknown) => {
     fail(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)

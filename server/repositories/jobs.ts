@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { ACTIVE_JOB_STATUSES } from '#shared/constants/catalog'
-import { prepared, useDb } from '#server/db'
+import { inTransaction, prepared, useDb, type Tx } from '#server/db'
 import { creations, generationInputs, generationJobs, users, type CreationRow, type GenerationJobRow } from '#server/db/schema'
-import { applyCreditChange, type Tx } from '#server/repositories/ledger'
+import { applyCreditChange } from '#server/repositories/ledger'
 
 type NewJob = Pick<GenerationJobRow, 'userId' | 'kind' | 'model' | 'size' | 'prompt' | 'n' | 'cost' | 'provider'>
 type NewCreation = Omit<typeof creations.$inferInsert, 'id' | 'userId' | 'jobId' | 'createdAt'>
@@ -33,7 +33,7 @@ const value = (name: string) => sql`${sql.placeholder(name)}`
  */
 export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: number): Promise<Reservation> {
   try {
-    return useDb().transaction((tx) => {
+    return inTransaction((tx) => {
       const total = job.n * job.cost
       const balance = prepared('balanceOf', db => db.select({ credits: users.credits }).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare())
         .get({ userId: job.userId })?.credits ?? 0
@@ -88,7 +88,7 @@ export async function jobInputs(jobId: number): Promise<JobInput[]> {
 
 /** A picture of a running job, as a creation of its owner (the job's first one is also linked from the job). */
 export async function recordCreation(job: GenerationJobRow, creation: NewCreation): Promise<CreationRow> {
-  return useDb().transaction((tx) => {
+  return inTransaction((tx) => {
     const row = tx.insert(creations).values({ ...creation, userId: job.userId, jobId: job.id }).returning().get()
     tx.update(generationJobs).set({ creationId: row.id }).where(and(eq(generationJobs.id, job.id), isNull(generationJobs.creationId))).run()
     return row
@@ -102,7 +102,7 @@ function refund(tx: Tx, job: GenerationJobRow, pictures: number) {
 
 /** A picture of a batch that failed: noted on the job and its credits given back, together. */
 export async function recordFailure(job: GenerationJobRow, failure: Failure): Promise<void> {
-  useDb().transaction((tx) => {
+  inTransaction((tx) => {
     tx.update(generationJobs)
       .set({ failures: sql`json_insert(${generationJobs.failures}, '$[#]', json(${JSON.stringify(failure)}))` })
       .where(eq(generationJobs.id, job.id))
@@ -117,7 +117,7 @@ export async function recordFailure(job: GenerationJobRow, failure: Failure): Pr
  * transaction; a job already finished is left as it is. Its inputs go.
  */
 export async function finishJob(jobId: number, outcome: { latencyMs: number | null, error?: Failure }): Promise<{ job: GenerationJobRow, refunded: number } | undefined> {
-  return useDb().transaction((tx) => {
+  return inTransaction((tx) => {
     const job = prepared('activeJob', db => db.select().from(generationJobs).where(and(eq(generationJobs.id, sql.placeholder('jobId')), active)).prepare())
       .get({ jobId })
     if (!job) return undefined

@@ -1,8 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { prepared, useDb, type Db } from '#server/db'
+import { inTransaction, prepared, useDb, type Tx } from '#server/db'
 import { creditLedger, users, type LedgerRow } from '#server/db/schema'
-
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export interface CreditChange {
   userId: number
@@ -54,7 +52,7 @@ export function applyCreditChange(_t: Tx, change: CreditChange): number | null {
 
 /** applyCreditChange in a transaction of its own. */
 export async function changeCredits(change: CreditChange): Promise<number | null> {
-  return useDb().transaction(tx => applyCreditChange(tx, change))
+  return inTransaction(tx => applyCreditChange(tx, change))
 }
 
 export async function listLedger(userId: number, limit: number, beforeId?: number): Promise<LedgerRow[]> {

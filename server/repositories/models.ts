@@ -1,6 +1,6 @@
 import { asc, count, eq } from 'drizzle-orm'
 import type { UpstreamMode } from '#shared/constants/catalog'
-import { useDb } from '#server/db'
+import { inTransaction, useDb } from '#server/db'
 import { auditLog, models, type ModelRow } from '#server/db/schema'
 
 type NewModel = Omit<typeof models.$inferInsert, 'createdAt' | 'updatedAt'>
@@ -22,7 +22,7 @@ export async function findModel(id: string): Promise<ModelRow | undefined> {
 
 /** The first start's catalogue: written only while the table is empty. */
 export async function seedModels(seeds: readonly NewModel[]): Promise<number> {
-  return useDb().transaction((tx) => {
+  return inTransaction((tx) => {
     if ((tx.select({ n: count() }).from(models).get()?.n ?? 0) > 0) return 0
     for (const seed of seeds) tx.insert(models).values({ ...seed, sizes: [...seed.sizes] }).onConflictDoNothing().run()
     return seeds.length
@@ -31,7 +31,7 @@ export async function seedModels(seeds: readonly NewModel[]): Promise<number> {
 
 /** A new model and its audit row together; null when the id is taken. */
 export async function insertModel(model: NewModel, audit: Audit): Promise<ModelRow | null> {
-  return useDb().transaction((tx) => {
+  return inTransaction((tx) => {
     const row = tx.insert(models).values(model).onConflictDoNothing().returning().get()
     if (row) tx.insert(auditLog).values({ ...audit, target: `model:${row.id}` }).run()
     return row ?? null
@@ -40,7 +40,7 @@ export async function insertModel(model: NewModel, audit: Audit): Promise<ModelR
 
 /** The change and its audit row (with the values before and after) together; undefined for an unknown model. */
 export async function updateModel(id: string, patch: ModelPatch, audit: Audit): Promise<ModelRow | undefined> {
-  return useDb().transaction((tx) => {
+  return inTransaction((tx) => {
     const before = tx.select().from(models).where(eq(models.id, id)).get()
     if (!before) return undefined
     const row = tx.update(models).set({ ...patch, updatedAt: new Date() }).where(eq(models.id, id)).returning().get()

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm'
-import { useDb } from '#server/db'
+import { inTransaction, useDb } from '#server/db'
 import { redeemCodes, redeemUses, type RedeemCodeRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
@@ -13,7 +13,7 @@ export interface NewRedeemCode {
 
 /** Inserts the codes in one transaction; a code already taken is skipped (the caller retries with a new one). */
 export async function insertRedeemCodes(codes: NewRedeemCode[]): Promise<RedeemCodeRow[]> {
-  return useDb().transaction(tx => codes
+  return inTransaction(tx => codes
     .map(code => tx.insert(redeemCodes).values(code).onConflictDoNothing({ target: redeemCodes.code }).returning().get())
     .filter((row): row is RedeemCodeRow => row !== undefined))
 }
@@ -45,7 +45,7 @@ class Refused extends Error {
  */
 export async function redeemForUser(code: string, userId: number, now: Date): Promise<RedeemOutcome> {
   try {
-    return useDb().transaction((tx) => {
+    return inTransaction((tx) => {
       const row = tx.select().from(redeemCodes).where(eq(redeemCodes.code, code)).get()
       if (!row) throw new Refused('NOT_FOUND')
       if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw new Refused('CODE_EXPIRED')

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { prepared, useDb } from '#server/db'
+import { inTransaction, prepared, useDb } from '#server/db'
 import { users, type UserRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
@@ -13,8 +13,7 @@ export async function findUserByEmail(email: string): Promise<UserRow | undefine
 
 /** Creates the account and its signup grant (the ledger's first row) together, or returns null if the email is taken. */
 export async function createUser(input: { email: string, passwordHash: string, credits: number, role?: UserRow['role'] }): Promise<UserRow | null> {
-  const db = useDb()
-  return db.transaction((tx) => {
+  return inTransaction((tx) => {
     const user = tx.insert(users)
       .values({ email: input.email, passwordHash: input.passwordHash, credits: 0, role: input.role ?? 'user' })
       .onConflictDoNothing({ target: users.email })

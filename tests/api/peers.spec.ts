@@ -29,6 +29,23 @@ describe('two instances on one data folder', () => {
     }
   })
 
+  it('lets exactly 3 of 20 parallel generations through both instances on 3 credits, the rest 402, none failing on the lock', async () => {
+    const upstream = await startFakeUpstream()
+    upstream.fallback = { kind: 'delay', ms: 300, then: { kind: 'b64' } }
+    const dataDir = tempDir()
+    const env = upstreamEnv(upstream)
+    const servers = [await startServer({ dataDir, env }), await startServer({ dataDir, env })]
+    const { user, token, address } = await signUp(servers[0]!)
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      client(servers[i % 2]!, token, address).raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: `race ${i}` } }).then(res => res.status)))
+    expect(answers.filter(status => status === 200)).toHaveLength(3)
+    expect(answers.filter(status => status !== 200)).toEqual(Array.from({ length: 17 }, () => 402))
+    expect(ledgerOf(dataDir, user.id).map(r => r.delta)).toEqual([3, -1, -1, -1])
+    for (const server of servers) expect((await client(server, token, address)<{ credits: number }>('/api/users/me')).credits).toBe(0)
+    await Promise.all(servers.map(server => server.stop()))
+    await upstream.close()
+  })
+
   it('leaves alone, at its start and in its sweeps, a job the other instance is running', async () => {
     const upstream = await startFakeUpstream()
     // Longer than the second instance's start plus its first sweep for lapsed jobs (15 s).

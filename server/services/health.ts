@@ -29,7 +29,8 @@ export function eventLoopDelay(): { p50: number, p99: number } {
   startLoops()
   const { histogram } = loops.reduce((a, b) => (a.since <= b.since ? a : b))
   if (!histogram.count) return { p50: 0, p99: 0 }
-  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS)
+  // In ms to two decimals, rounded last (rounding first left 1.4000000000000004 after the subtraction).
+  const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
   return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)) }
 }
 

@@ -240,6 +240,8 @@ describe('the error format and the API surface', () => {
     const { p50, p99 } = (res._data as { eventLoopDelayMs: { p50: number, p99: number } }).eventLoopDelayMs
     expect(p50).toBeGreaterThanOrEqual(0)
     expect(p99).toBeGreaterThanOrEqual(p50)
+    // Milliseconds to two decimals, as written: no binary-fraction tails.
+    for (const value of [p50, p99]) expect(String(value)).toMatch(/^\d+(?:\.\d{1,2})?$/)
   })
 })
 

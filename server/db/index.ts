@@ -14,28 +14,44 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
  * would otherwise wait for each other: two instances starting on one new database, both switching it
  * to WAL or both migrating it. What failed so can simply run again.
  */
-export function isLocked(error: unknown): boolean {
+function isLocked(error: unknown): boolean {
   const code = (error as { code?: unknown, cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }
 
-function pause(ms: number) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+const LOCKED_ATTEMPTS = 20
+const lockedPauseMs = () => 20 + Math.random() * 80
+
+/** `work` again, after a short pause, while it fails in a way `retryable` accepts (20 tries at most). */
+function retrying<T>(work: () => T, retryable: (error: unknown) => boolean = isLocked): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return work()
+    }
+    catch (error) {
+      if (attempt >= LOCKED_ATTEMPTS || !retryable(error)) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, lockedPauseMs())
+    }
+  }
+}
+
+/** An asynchronous step run again while it meets such a lock, the event loop free while it waits. */
+export async function whileLocked<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step()
+    }
+    catch (error) {
+      if (attempt >= LOCKED_ATTEMPTS || !isLocked(error)) throw error
+      await new Promise(resolve => setTimeout(resolve, lockedPauseMs()))
+    }
+  }
 }
 
 export function openDatabase(file: string) {
   mkdirSync(dirname(file), { recursive: true })
   const sqlite = new Database(file)
-  for (let attempt = 1; ; attempt++) {
-    try {
-      sqlite.pragma('journal_mode = WAL')
-      break
-    }
-    catch (error) {
-      if (attempt >= 20 || !isLocked(error)) throw error
-      pause(20 + Math.random() * 80)
-    }
-  }
+  retrying(() => sqlite.pragma('journal_mode = WAL'))
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('synchronous = NORMAL')
@@ -49,15 +65,7 @@ export function openDatabase(file: string) {
  * read again, there is nothing left to do. Any other failure is thrown at once.
  */
 function migrateSafely(db: Db, migrationsFolder: string) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return migrate(db, { migrationsFolder })
-    }
-    catch (error) {
-      if (attempt >= 20 || !(isLocked(error) || /already exists/.test(String(error)))) throw error
-      pause(20 + Math.random() * 80)
-    }
-  }
+  retrying(() => migrate(db, { migrationsFolder }), error => isLocked(error) || /already exists/.test(String(error)))
 }
 
 export function migrateFromFolder(db: Db, migrationsFolder: string) {

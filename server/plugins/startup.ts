@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isLocked, migrateFromFiles, openDatabase, setDb } from '#server/db'
+import { migrateFromFiles, openDatabase, setDb, whileLocked } from '#server/db'
 import { ensureAdmin } from '#server/services/accounts'
 import { seedCatalogue } from '#server/services/catalog'
 import { queueMissingThumbnails, useImages } from '#server/services/storage'
@@ -33,18 +33,6 @@ function resolveJwtSecret(config: ServerConfig): string {
 function fail(message: string): never {
   console.error(`[nano-banana] ${message}`)
   process.exit(1)
-}
-
-async function whileLocked<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step()
-    }
-    catch (error) {
-      if (attempt >= 20 || !isLocked(error)) throw error
-      await new Promise(resolve => setTimeout(resolve, 20 + Math.random() * 80))
-    }
-  }
 }
 
 async function readMigrations() {

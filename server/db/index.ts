@@ -65,7 +65,15 @@ export function openDatabase(file: string) {
  * read again, there is nothing left to do. Any other failure is thrown at once.
  */
 function migrateSafely(db: Db, migrationsFolder: string) {
-  retrying(() => migrate(db, { migrationsFolder }), error => isLocked(error) || /already exists/.test(String(error)))
+  retrying(() => migrate(db, { migrationsFolder }), error => isLocked(error) || saysAlreadyExists(error))
+}
+
+/** Drizzle wraps SQLite's error ("Failed to run the query …"); the reason is in its `cause`. */
+function saysAlreadyExists(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (/already exists/.test(current.message)) return true
+  }
+  return false
 }
 
 export function migrateFromFolder(db: Db, migrationsFolder: string) {

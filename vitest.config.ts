@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
+const POSTGRES_SPECS = ['account', 'auth', 'generation', 'image-to-image', 'jobs', 'generation-recovery', 'gallery', 'gallery-organise', 'catalogue', 'peers', 'metrics', 'hardening']
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -20,6 +22,17 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
       { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'] } },
+      // The API tests whose subject is the database, again with the server on PostgreSQL (a throwaway
+      // cluster of Debian's PostgreSQL 15 for the run, a new database for each test server).
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_SPECS.map(name => `tests/api/${name}.spec.ts`),
+          globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-setup.ts'],
+          setupFiles: ['tests/support/postgres-env.ts'],
+        },
+      },
       // A browser on a busy machine may take more than expect.poll's default second to show what it was asked
       // for (a swipe's next picture): polls wait up to 5 s, and still end as soon as the page shows it.
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.spec.ts'], expect: { poll: { timeout: 5000 } } } },

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { z } from 'zod'
-import { migrateFromFolder, openDatabase, setDb } from '../server/db'
+import { DATABASE_FILE, openDatabase, setDatabase } from '../server/db'
 import { ensureAdmin } from '../server/services/accounts'
 import { addCredits, listUsers, promoteUser } from '../server/services/admin'
-import { backupDataFolder, DATABASE_FILE, hasDatabase, restoreDataFolder, type BackupSummary } from '../server/services/backup'
+import { backupDataFolder, hasDatabase, restoreDataFolder, type BackupSummary } from '../server/services/backup'
 import { configFromEnv, resolveServerConfig, setServerConfig, type ServerConfig } from '../server/utils/config'
 import { AppError } from '../server/utils/errors'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
@@ -66,15 +66,15 @@ function migrationsFolder() {
   return found
 }
 
-/** Opens (and migrates) the data folder's database; a folder without one is refused unless `init`. */
+/**
+ * Opens (and migrates) the configured database: PostgreSQL at NUXT_DATABASE_URL, or the data folder's
+ * SQLite file — a folder without one is refused unless `init`.
+ */
 async function openDataFolder(config: ServerConfig, init: boolean) {
-  if (!init && !await hasDatabase(config.dataDir)) {
+  if (!config.databaseUrl && !init && !await hasDatabase(config.dataDir)) {
     throw new Error(`no database at ${join(config.dataDir, DATABASE_FILE)}: check NUXT_DATA_DIR (or .env / --env), or add --init to create one`)
   }
-  const db = openDatabase(join(config.dataDir, DATABASE_FILE))
-  migrateFromFolder(db, migrationsFolder())
-  setDb(db)
-  return db
+  setDatabase(await openDatabase(config, migrationsFolder()))
 }
 
 function describeBackup(summary: BackupSummary) {
@@ -161,12 +161,14 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'backup': {
       expect(1)
+      if (config.databaseUrl) throw new Error('backup copies a SQLite data folder; with NUXT_DATABASE_URL set, back up PostgreSQL with pg_dump (and the image store on its own)')
       const summary = await backupDataFolder(config.dataDir, args[0]!)
       console.log(`Backed up ${config.dataDir} to ${args[0]}: ${describeBackup(summary)}`)
       return
     }
     case 'restore': {
       expect(1)
+      if (config.databaseUrl) throw new Error('restore fills a SQLite data folder; with NUXT_DATABASE_URL set, restore PostgreSQL with pg_restore')
       const summary = await restoreDataFolder(args[0]!, config.dataDir, flags.has('replace'))
       console.log(`Restored ${args[0]} into ${config.dataDir}: ${describeBackup(summary)}`)
       return

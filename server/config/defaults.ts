@@ -5,6 +5,8 @@
  */
 export const CONFIG_DEFAULTS = {
   dataDir: './data',
+  /** `postgres://user:password@host:5432/db` for PostgreSQL; empty: SQLite in the data folder. */
+  databaseUrl: '',
   jwtSecret: '',
   /** Absolute lifetime of a sign-in (jose syntax: 7d, 12h, 30m). */
   jwtTtl: '7d',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { migrateFromFiles, openDatabase, setDb, whileLocked } from '#server/db'
+import { openDatabase, setDatabase, whileLocked, withMigrationFolder } from '#server/db'
 import { ensureAdmin } from '#server/services/accounts'
 import { seedCatalogue } from '#server/services/catalog'
 import { queueMissingThumbnails, useImages } from '#server/services/storage'
@@ -61,9 +61,8 @@ export default defineNitroPlugin((nitroApp) => {
   setJwtSecret(resolveJwtSecret(config))
 
   setStartup((async () => {
-    const db = openDatabase(join(config.dataDir, 'nano-banana.db'))
-    migrateFromFiles(db, await readMigrations())
-    setDb(db)
+    const database = await withMigrationFolder(await readMigrations(), folder => openDatabase(config, folder))
+    setDatabase(database)
     // Another instance starting on the same database at the same moment can make a step meet a lock
     // SQLite does not wait for; each step here can run again.
     await whileLocked(() => seedCatalogue())

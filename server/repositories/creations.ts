@@ -1,12 +1,13 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import type { GenerationKind } from '#shared/constants/catalog'
-import { prepared, useDb } from '#server/db'
+import { first, inTransaction, prepared, useDb, useTables } from '#server/db'
 import { contains } from '#server/repositories/like'
-import { creations, type CreationRow } from '#server/db/schema'
+import type { CreationRow } from '#server/db/schema'
 
 /** The caller's creation, or undefined: ownership is part of the query. */
 export async function findOwnedCreation(id: number, userId: number): Promise<CreationRow | undefined> {
-  return useDb().select().from(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).get()
+  const { creations } = useTables()
+  return first(useDb().select().from(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))))
 }
 
 export interface CreationFilter {
@@ -22,12 +23,12 @@ export async function listOwnedCreations(userId: number, limit: number, beforeId
   const unfiltered = !filter.text && !filter.model && !filter.kind && filter.favorite === undefined
   // The gallery as it opens and scrolls: one prepared statement.
   if (unfiltered) {
-    return prepared('listOwnedCreations', db => db.select().from(creations)
+    return prepared(useDb(), 'listOwnedCreations', (db, { creations }) => db.select().from(creations)
       .where(and(eq(creations.userId, sql.placeholder('userId')), lt(creations.id, sql.placeholder('beforeId'))))
       .orderBy(desc(creations.id))
-      .limit(sql.placeholder('limit'))
-      .prepare()).all({ userId, beforeId: beforeId ?? Number.MAX_SAFE_INTEGER, limit })
+      .limit(sql.placeholder('limit')))({ userId, beforeId: beforeId ?? 2_147_483_647, limit })
   }
+  const { creations } = useTables()
   return useDb().select().from(creations)
     .where(and(
       eq(creations.userId, userId),
@@ -39,19 +40,21 @@ export async function listOwnedCreations(userId: number, limit: number, beforeId
     ))
     .orderBy(desc(creations.id))
     .limit(limit)
-    .all()
 }
 
 export async function setOwnedFavorite(id: number, userId: number, favorite: boolean): Promise<CreationRow | undefined> {
-  return useDb().update(creations).set({ favorite }).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning().get()
+  const { creations } = useTables()
+  return inTransaction(tx => first(tx.update(creations).set({ favorite }).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning()))
 }
 
 export async function deleteOwnedCreation(id: number, userId: number): Promise<CreationRow | undefined> {
-  return useDb().delete(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning().get()
+  const { creations } = useTables()
+  return inTransaction(tx => first(tx.delete(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning()))
 }
 
 /** Every file name a creation points to (for removing files no row points to). */
 export async function referencedImageUrls(): Promise<Set<string>> {
-  const rows = useDb().select({ image: creations.imageUrl, thumb: creations.thumbnailUrl }).from(creations).all()
+  const { creations } = useTables()
+  const rows = await useDb().select({ image: creations.imageUrl, thumb: creations.thumbnailUrl }).from(creations)
   return new Set(rows.flatMap(r => [r.image, r.thumb]))
 }

@@ -1,11 +1,10 @@
 import { count } from 'drizzle-orm'
-import { useDb } from '#server/db'
-import { users } from '#server/db/schema'
+import { useDb, useTables } from '#server/db'
 
 /** True when the database answers a read. */
 export async function databaseReadable(): Promise<boolean> {
   try {
-    useDb().select({ n: count() }).from(users).get()
+    await useDb().select({ n: count() }).from(useTables().users)
     return true
   }
   catch {

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { ACTIVE_JOB_STATUSES } from '#shared/constants/catalog'
-import { inTransaction, prepared, useDb, type Tx } from '#server/db'
-import { creations, generationInputs, generationJobs, users, type CreationRow, type GenerationJobRow } from '#server/db/schema'
+import { first, forUpdate, inTransaction, placeholder, prepared, useDb, useDialect, useTables, type Db, type Tables } from '#server/db'
+import type { creations, CreationRow, GenerationJobRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
 type NewJob = Pick<GenerationJobRow, 'userId' | 'kind' | 'model' | 'size' | 'prompt' | 'n' | 'cost' | 'provider'>
@@ -20,10 +20,8 @@ class Refused extends Error {
   }
 }
 
-const active = inArray(generationJobs.status, [...ACTIVE_JOB_STATUSES])
-// The statements every generation runs (and a burst runs hundreds of times a second) are prepared once;
-// in set() a placeholder goes in as SQL, so it takes the column's stored form (a timestamp in ms).
-const value = (name: string) => sql`${sql.placeholder(name)}`
+const active = ({ generationJobs }: Tables) => inArray(generationJobs.status, [...ACTIVE_JOB_STATUSES])
+// The statements every generation runs (and a burst runs hundreds of times a second) are prepared once.
 
 /**
  * Queues a job and takes n × cost from the balance, in one transaction: first whether the balance
@@ -33,19 +31,22 @@ const value = (name: string) => sql`${sql.placeholder(name)}`
  */
 export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: number): Promise<Reservation> {
   try {
-    return inTransaction((tx) => {
+    const { generationJobs, generationInputs } = useTables()
+    return await inTransaction(async (tx) => {
       const total = job.n * job.cost
-      const balance = prepared('balanceOf', db => db.select({ credits: users.credits }).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare())
-        .get({ userId: job.userId })?.credits ?? 0
+      // The user's row, locked on PostgreSQL until the end (SQLite's transactions take turns anyway):
+      // two requests of one user cannot both count the jobs in flight before either adds its own.
+      const [user] = await prepared(tx, 'balanceOf', (db, { users }) => forUpdate(db.select({ credits: users.credits }).from(users).where(eq(users.id, sql.placeholder('userId')))))({ userId: job.userId })
+      const balance = user?.credits ?? 0
       if (balance < total) throw new Refused({ ok: false, reason: 'INSUFFICIENT_CREDITS', credits: balance })
-      const running = prepared('activeJobCount', db => db.select({ n: count() }).from(generationJobs).where(and(eq(generationJobs.userId, sql.placeholder('userId')), active)).prepare())
-        .get({ userId: job.userId })?.n ?? 0
+      const [counted] = await prepared(tx, 'activeJobCount', (db, tables) => db.select({ n: count() }).from(tables.generationJobs).where(and(eq(tables.generationJobs.userId, sql.placeholder('userId')), active(tables))))({ userId: job.userId })
+      const running = counted?.n ?? 0
       if (running >= maxActive) throw new Refused({ ok: false, reason: 'TOO_MANY_ACTIVE', active: running })
-      const row = tx.insert(generationJobs).values({ ...job, status: 'queued' }).returning().get()
-      inputs.forEach((input, position) => tx.insert(generationInputs).values({ jobId: row.id, position, ...input }).run())
-      const credits = applyCreditChange(tx, { userId: job.userId, delta: -total, reason: 'generation', reference: `job:${row.id}` })
+      const [row] = await tx.insert(generationJobs).values({ ...job, status: 'queued' }).returning()
+      for (const [position, input] of inputs.entries()) await tx.insert(generationInputs).values({ jobId: row!.id, position, ...input })
+      const credits = await applyCreditChange(tx, { userId: job.userId, delta: -total, reason: 'generation', reference: `job:${row!.id}` })
       if (credits === null) throw new Refused({ ok: false, reason: 'INSUFFICIENT_CREDITS', credits: balance })
-      return { ok: true as const, job: row, credits }
+      return { ok: true as const, job: row!, credits }
     })
   }
   catch (error) {
@@ -56,58 +57,64 @@ export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: num
 
 /**
  * The oldest queued job, now running under this worker's lease — one statement, so two workers
- * (or instances) can never take the same job.
+ * (or instances) can never take the same job: on PostgreSQL the row is locked as it is picked, and a
+ * row another instance is taking is skipped rather than waited for.
  */
 export async function claimNextJob(worker: string, leaseExpiresAt: Date, now: Date): Promise<GenerationJobRow | undefined> {
-  return prepared('claimNextJob', (db) => {
-    const oldest = sql`(select ${generationJobs.id} from ${generationJobs} where ${generationJobs.status} = 'queued' order by ${generationJobs.id} limit 1)`
-    return db.update(generationJobs)
-      .set({ status: 'running', worker: value('worker'), leaseExpiresAt: value('leaseExpiresAt'), startedAt: value('startedAt') })
-      .where(and(eq(generationJobs.id, oldest), eq(generationJobs.status, 'queued')))
-      .returning()
-      .prepare()
-  }).get({ worker, leaseExpiresAt: leaseExpiresAt.getTime(), startedAt: now.getTime() })
+  return inTransaction(async (tx) => {
+    const [job] = await prepared(tx, 'claimNextJob', (db, { generationJobs }) => {
+      const skipLocked = sql.raw(useDialect() === 'postgres' ? ' for update skip locked' : '')
+      const oldest = sql`(select ${generationJobs.id} from ${generationJobs} where ${generationJobs.status} = 'queued' order by ${generationJobs.id} limit 1${skipLocked})`
+      return db.update(generationJobs)
+        .set({ status: 'running', worker: placeholder<string>('worker'), leaseExpiresAt: placeholder<Date>('leaseExpiresAt'), startedAt: placeholder<Date>('startedAt') })
+        .where(and(eq(generationJobs.id, oldest), eq(generationJobs.status, 'queued')))
+        .returning()
+    })({ worker, leaseExpiresAt, startedAt: now })
+    return job
+  })
 }
 
 /** Keeps this worker's claim on its running jobs. */
 export async function renewLeases(worker: string, ids: number[], leaseExpiresAt: Date) {
   if (!ids.length) return
-  useDb().update(generationJobs)
+  const { generationJobs } = useTables()
+  await inTransaction(tx => tx.update(generationJobs)
     .set({ leaseExpiresAt })
-    .where(and(eq(generationJobs.worker, worker), eq(generationJobs.status, 'running'), inArray(generationJobs.id, ids)))
-    .run()
+    .where(and(eq(generationJobs.worker, worker), eq(generationJobs.status, 'running'), inArray(generationJobs.id, ids))))
 }
 
 export async function jobInputs(jobId: number): Promise<JobInput[]> {
+  const { generationInputs } = useTables()
   return useDb().select({ mime: generationInputs.mime, data: generationInputs.data })
     .from(generationInputs)
     .where(eq(generationInputs.jobId, jobId))
     .orderBy(asc(generationInputs.position))
-    .all()
 }
 
 /** A picture of a running job, as a creation of its owner (the job's first one is also linked from the job). */
 export async function recordCreation(job: GenerationJobRow, creation: NewCreation): Promise<CreationRow> {
-  return inTransaction((tx) => {
-    const row = tx.insert(creations).values({ ...creation, userId: job.userId, jobId: job.id }).returning().get()
-    tx.update(generationJobs).set({ creationId: row.id }).where(and(eq(generationJobs.id, job.id), isNull(generationJobs.creationId))).run()
-    return row
+  const { creations, generationJobs } = useTables()
+  return inTransaction(async (tx) => {
+    const [row] = await tx.insert(creations).values({ ...creation, userId: job.userId, jobId: job.id }).returning()
+    await tx.update(generationJobs).set({ creationId: row!.id }).where(and(eq(generationJobs.id, job.id), isNull(generationJobs.creationId)))
+    return row!
   })
 }
 
-function refund(tx: Tx, job: GenerationJobRow, pictures: number) {
+async function refund(tx: Db, job: GenerationJobRow, pictures: number) {
   if (pictures <= 0) return null
   return applyCreditChange(tx, { userId: job.userId, delta: pictures * job.cost, reason: 'refund', reference: `job:${job.id}` })
 }
 
 /** A picture of a batch that failed: noted on the job and its credits given back, together. */
 export async function recordFailure(job: GenerationJobRow, failure: Failure): Promise<void> {
-  inTransaction((tx) => {
-    tx.update(generationJobs)
-      .set({ failures: sql`json_insert(${generationJobs.failures}, '$[#]', json(${JSON.stringify(failure)}))` })
-      .where(eq(generationJobs.id, job.id))
-      .run()
-    refund(tx, job, 1)
+  const { generationJobs } = useTables()
+  const failures = useDialect() === 'postgres'
+    ? sql`${generationJobs.failures} || jsonb_build_array(${JSON.stringify(failure)}::jsonb)`
+    : sql`json_insert(${generationJobs.failures}, '$[#]', json(${JSON.stringify(failure)}))`
+  await inTransaction(async (tx) => {
+    await tx.update(generationJobs).set({ failures }).where(eq(generationJobs.id, job.id))
+    await refund(tx, job, 1)
   })
 }
 
@@ -117,66 +124,78 @@ export async function recordFailure(job: GenerationJobRow, failure: Failure): Pr
  * transaction; a job already finished is left as it is. Its inputs go.
  */
 export async function finishJob(jobId: number, outcome: { latencyMs: number | null, error?: Failure }): Promise<{ job: GenerationJobRow, refunded: number } | undefined> {
-  return inTransaction((tx) => {
-    const job = prepared('activeJob', db => db.select().from(generationJobs).where(and(eq(generationJobs.id, sql.placeholder('jobId')), active)).prepare())
-      .get({ jobId })
+  return inTransaction(async (tx) => {
+    // Locked on PostgreSQL: a sweep finishing the same job waits, then finds it finished.
+    const [job] = await prepared(tx, 'activeJob', (db, tables) => forUpdate(db.select().from(tables.generationJobs).where(and(eq(tables.generationJobs.id, sql.placeholder('jobId')), active(tables)))))({ jobId })
     if (!job) return undefined
-    const made = prepared('jobCreationCount', db => db.select({ n: count() }).from(creations).where(eq(creations.jobId, sql.placeholder('jobId'))).prepare())
-      .get({ jobId })?.n ?? 0
+    const [counted] = await prepared(tx, 'jobCreationCount', (db, { creations }) => db.select({ n: count() }).from(creations).where(eq(creations.jobId, sql.placeholder('jobId'))))({ jobId })
+    const made = counted?.n ?? 0
     const cutShort = job.n - made - job.failures.length
-    refund(tx, job, cutShort)
+    await refund(tx, job, cutShort)
     const failed = made === 0
     const error = failed ? (outcome.error ?? job.failures[0] ?? { code: 'INTERNAL_ERROR', message: 'The generation failed.' }) : undefined
-    prepared('deleteJobInputs', db => db.delete(generationInputs).where(eq(generationInputs.jobId, sql.placeholder('jobId'))).prepare()).run({ jobId })
-    const finished = prepared('finishJob', db => db.update(generationJobs)
-      .set({ status: value('status'), errorCode: value('errorCode'), errorMessage: value('errorMessage'), latencyMs: value('latencyMs'), finishedAt: value('finishedAt'), leaseExpiresAt: null })
+    await prepared(tx, 'deleteJobInputs', (db, { generationInputs }) => db.delete(generationInputs).where(eq(generationInputs.jobId, sql.placeholder('jobId'))))({ jobId })
+    const [finished] = await prepared(tx, 'finishJob', (db, { generationJobs }) => db.update(generationJobs)
+      .set({
+        status: placeholder<GenerationJobRow['status']>('status'),
+        errorCode: placeholder<string | null>('errorCode'),
+        errorMessage: placeholder<string | null>('errorMessage'),
+        latencyMs: placeholder<number | null>('latencyMs'),
+        finishedAt: placeholder<Date>('finishedAt'),
+        leaseExpiresAt: null,
+      })
       .where(eq(generationJobs.id, sql.placeholder('jobId')))
-      .returning()
-      .prepare()).get({
+      .returning())({
       jobId,
       status: failed ? 'failed' : 'succeeded',
       errorCode: error?.code ?? null,
       errorMessage: error?.message ?? null,
       latencyMs: outcome.latencyMs,
-      finishedAt: Date.now(),
-    })!
-    return { job: finished, refunded: Math.max(0, cutShort) * job.cost }
+      finishedAt: new Date(),
+    })
+    return { job: finished!, refunded: Math.max(0, cutShort) * job.cost }
   })
 }
 
 /** Running jobs nobody is running any more: this worker's (from before a restart), or any whose lease ran out. */
 export async function abandonedJobs(worker: string, now: Date): Promise<GenerationJobRow[]> {
+  const { generationJobs } = useTables()
   return useDb().select().from(generationJobs)
     .where(and(eq(generationJobs.status, 'running'), or(eq(generationJobs.worker, worker), isNull(generationJobs.leaseExpiresAt), lt(generationJobs.leaseExpiresAt, now))))
-    .all()
 }
 
 export async function findJob(id: number): Promise<GenerationJobRow | undefined> {
-  return prepared('findJob', db => db.select().from(generationJobs).where(eq(generationJobs.id, sql.placeholder('id'))).prepare()).get({ id })
+  const [job] = await prepared(useDb(), 'findJob', (db, { generationJobs }) => db.select().from(generationJobs).where(eq(generationJobs.id, sql.placeholder('id'))))({ id })
+  return job
 }
 
 export async function findOwnedJob(id: number, userId: number): Promise<GenerationJobRow | undefined> {
-  return useDb().select().from(generationJobs).where(and(eq(generationJobs.id, id), eq(generationJobs.userId, userId))).get()
+  const { generationJobs } = useTables()
+  return first(useDb().select().from(generationJobs).where(and(eq(generationJobs.id, id), eq(generationJobs.userId, userId))))
 }
 
 /** A user's jobs, newest first; only the queued and running ones with `activeOnly`. */
 export async function listOwnedJobs(userId: number, activeOnly: boolean, limit: number): Promise<GenerationJobRow[]> {
+  const tables = useTables()
+  const { generationJobs } = tables
   return useDb().select().from(generationJobs)
-    .where(and(eq(generationJobs.userId, userId), activeOnly ? active : undefined))
+    .where(and(eq(generationJobs.userId, userId), activeOnly ? active(tables) : undefined))
     .orderBy(desc(generationJobs.id))
     .limit(limit)
-    .all()
 }
 
 /** The pictures of these jobs, in the order they were made. */
 export async function creationsOfJobs(jobIds: number[]): Promise<CreationRow[]> {
   if (!jobIds.length) return []
-  return useDb().select().from(creations).where(inArray(creations.jobId, jobIds)).orderBy(asc(creations.id)).all()
+  const { creations } = useTables()
+  return useDb().select().from(creations).where(inArray(creations.jobId, jobIds)).orderBy(asc(creations.id))
 }
 
 /** Jobs waiting and running, on every instance. */
 export async function countActiveJobs(): Promise<{ queued: number, running: number }> {
-  const rows = useDb().select({ status: generationJobs.status, n: count() }).from(generationJobs).where(active).groupBy(generationJobs.status).all()
+  const tables = useTables()
+  const { generationJobs } = tables
+  const rows = await useDb().select({ status: generationJobs.status, n: count() }).from(generationJobs).where(active(tables)).groupBy(generationJobs.status)
   return {
     queued: rows.find(row => row.status === 'queued')?.n ?? 0,
     running: rows.find(row => row.status === 'running')?.n ?? 0,

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { inTransaction, prepared, useDb, type Tx } from '#server/db'
-import { creditLedger, users, type LedgerRow } from '#server/db/schema'
+import { prepared, useDb, useTables, inTransaction, type Db } from '#server/db'
+import type { LedgerRow } from '#server/db/schema'
 
 export interface CreditChange {
   userId: number
@@ -16,18 +16,17 @@ export interface CreditChange {
  * changes when it stays non-negative, decided by the UPDATE itself, so concurrent callers can never
  * overspend. Returns the new balance, or null when the user is missing or the balance would go below zero.
  */
-export function applyCreditChange(_t: Tx, change: CreditChange): number | null {
-  // Prepared once (every generation and refund runs them); on the transaction's own connection.
-  const updated = prepared('changeBalance', (db) => {
+export async function applyCreditChange(tx: Db, change: CreditChange): Promise<number | null> {
+  // Prepared once (every generation and refund runs them), on the transaction's connection.
+  const [updated] = await prepared(tx, 'changeBalance', (db, { users }) => {
     const delta = sql.placeholder('delta')
     return db.update(users)
       .set({ credits: sql`${users.credits} + ${delta}` })
       .where(and(eq(users.id, sql.placeholder('userId')), sql`${users.credits} + ${delta} >= 0`))
       .returning({ credits: users.credits })
-      .prepare()
-  }).get({ userId: change.userId, delta: change.delta })
+  })({ userId: change.userId, delta: change.delta })
   if (!updated) return null
-  prepared('insertLedgerRow', db => db.insert(creditLedger).values({
+  await prepared(tx, 'insertLedgerRow', (db, { creditLedger }) => db.insert(creditLedger).values({
     userId: sql.placeholder('userId'),
     delta: sql.placeholder('delta'),
     balanceAfter: sql.placeholder('balanceAfter'),
@@ -37,7 +36,7 @@ export function applyCreditChange(_t: Tx, change: CreditChange): number | null {
     note: sql.placeholder('note'),
     // Given each time: the column's default is worked out once, when the statement is prepared.
     createdAt: sql.placeholder('createdAt'),
-  }).prepare()).run({
+  }))({
     userId: change.userId,
     delta: change.delta,
     balanceAfter: updated.credits,
@@ -56,9 +55,9 @@ export async function changeCredits(change: CreditChange): Promise<number | null
 }
 
 export async function listLedger(userId: number, limit: number, beforeId?: number): Promise<LedgerRow[]> {
+  const { creditLedger } = useTables()
   return useDb().select().from(creditLedger)
     .where(and(eq(creditLedger.userId, userId), beforeId ? lt(creditLedger.id, beforeId) : undefined))
     .orderBy(desc(creditLedger.id))
     .limit(limit)
-    .all()
 }

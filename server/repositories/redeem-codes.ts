@@ -1,6 +1,6 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm'
-import { inTransaction, useDb } from '#server/db'
-import { redeemCodes, redeemUses, type RedeemCodeRow } from '#server/db/schema'
+import { first, inTransaction, useDb, useTables } from '#server/db'
+import type { RedeemCodeRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
 export interface NewRedeemCode {
@@ -13,19 +13,22 @@ export interface NewRedeemCode {
 
 /** Inserts the codes in one transaction; a code already taken is skipped (the caller retries with a new one). */
 export async function insertRedeemCodes(codes: NewRedeemCode[]): Promise<RedeemCodeRow[]> {
-  return inTransaction(tx => codes
-    .map(code => tx.insert(redeemCodes).values(code).onConflictDoNothing({ target: redeemCodes.code }).returning().get())
-    .filter((row): row is RedeemCodeRow => row !== undefined))
+  const { redeemCodes } = useTables()
+  return inTransaction(async (tx) => {
+    const inserted: RedeemCodeRow[] = []
+    for (const code of codes) inserted.push(...await tx.insert(redeemCodes).values(code).onConflictDoNothing({ target: redeemCodes.code }).returning())
+    return inserted
+  })
 }
 
 export async function listRedeemCodes(page: number, pageSize: number): Promise<{ items: RedeemCodeRow[], total: number }> {
   const db = useDb()
-  const items = db.select().from(redeemCodes)
+  const { redeemCodes } = useTables()
+  const items = await db.select().from(redeemCodes)
     .orderBy(desc(redeemCodes.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize)
-    .all()
-  const total = db.select({ n: count() }).from(redeemCodes).get()?.n ?? 0
+  const total = (await first(db.select({ n: count() }).from(redeemCodes)))?.n ?? 0
   return { items, total }
 }
 
@@ -45,23 +48,22 @@ class Refused extends Error {
  */
 export async function redeemForUser(code: string, userId: number, now: Date): Promise<RedeemOutcome> {
   try {
-    return inTransaction((tx) => {
-      const row = tx.select().from(redeemCodes).where(eq(redeemCodes.code, code)).get()
+    const { redeemCodes, redeemUses } = useTables()
+    return await inTransaction(async (tx) => {
+      const row = await first(tx.select().from(redeemCodes).where(eq(redeemCodes.code, code)))
       if (!row) throw new Refused('NOT_FOUND')
       if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw new Refused('CODE_EXPIRED')
-      const use = tx.insert(redeemUses).values({ codeId: row.id, userId })
+      const use = await first(tx.insert(redeemUses).values({ codeId: row.id, userId })
         .onConflictDoNothing({ target: [redeemUses.codeId, redeemUses.userId] })
-        .returning({ id: redeemUses.id })
-        .get()
+        .returning({ id: redeemUses.id }))
       if (!use) throw new Refused('CODE_ALREADY_REDEEMED')
       // One more use, only while uses remain (decided by the UPDATE itself).
-      const taken = tx.update(redeemCodes)
+      const taken = await first(tx.update(redeemCodes)
         .set({ uses: sql`${redeemCodes.uses} + 1` })
         .where(and(eq(redeemCodes.id, row.id), lt(redeemCodes.uses, redeemCodes.maxUses)))
-        .returning({ id: redeemCodes.id })
-        .get()
+        .returning({ id: redeemCodes.id }))
       if (!taken) throw new Refused('CODE_USED_UP')
-      const balance = applyCreditChange(tx, { userId, delta: row.credits, reason: 'redeem', reference: `code:${row.id}` })
+      const balance = await applyCreditChange(tx, { userId, delta: row.credits, reason: 'redeem', reference: `code:${row.id}` })
       if (balance === null) throw new Refused('NO_USER')
       return { ok: true as const, credits: row.credits, balance }
     })

@@ -1,9 +1,9 @@
 import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { DATABASE_FILE } from '#server/db'
 import { IMAGE_NAME } from '#server/services/storage'
 
-export const DATABASE_FILE = 'nano-banana.db'
 const MANIFEST_FILE = 'backup.json'
 
 export interface BackupSummary {

@@ -6,6 +6,8 @@ interface RateLimit { points: number, windowMs: number }
 
 export interface ServerConfig {
   dataDir: string
+  /** Empty: SQLite in the data folder. */
+  databaseUrl: string
   jwtTtl: string
   jwtTtlMs: number
   sessionIdleMs: number
@@ -72,6 +74,7 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
   const dataDir = resolve(text(config.dataDir) || d.dataDir)
   return {
     dataDir,
+    databaseUrl: text(config.databaseUrl),
     jwtTtl,
     jwtTtlMs: durationMs(jwtTtl, d.jwtTtl),
     sessionIdleMs: durationMs(config.sessionIdleTtl, d.sessionIdleTtl),

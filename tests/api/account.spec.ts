@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { execute } from '../support/db'
 import { expectApiError } from '../support/expect'
+import { describe, expect, it } from 'vitest'
 import { client, signUp, type TestServer } from '../support/server'
 import { withServer } from '../support/fixtures'
 
@@ -17,10 +16,9 @@ interface LedgerPage { items: { id: number, delta: number, balanceAfter: number,
 
 /** Writes ledger rows straight into the database, as generations and grants would. */
 function addLedgerRows(userId: number, rows: { delta: number, balanceAfter: number, reason: string }[]) {
-  const db = new Database(join(server.dataDir, 'nano-banana.db'))
-  const insert = db.prepare('insert into credit_ledger (user_id, delta, balance_after, reason, created_at) values (?, ?, ?, ?, ?)')
-  for (const row of rows) insert.run(userId, row.delta, row.balanceAfter, row.reason, Date.now())
-  db.close()
+  for (const row of rows) {
+    execute(server.dataDir, 'insert into credit_ledger (user_id, delta, balance_after, reason, created_at) values (?, ?, ?, ?, ?)', userId, row.delta, row.balanceAfter, row.reason, new Date())
+  }
 }
 
 describe('GET /api/users/me/ledger', () => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type Db } from '../../server/db'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import * as schema from '../../server/db/schema'
 import { creations, creditLedger, generationJobs, redeemCodes, users } from '../../server/db/schema'
 import type { AdminStats, AdminUser, AdminUserDetail, AdminUserList, RedeemCode, RedeemCodeList } from '../../shared/types/admin'
 import { expectApiError } from '../support/expect'
@@ -11,14 +13,14 @@ const ADMIN_PASSWORD = 'admin-password-1'
 const HOUR = 3600_000
 const DAY = 24 * HOUR
 
-interface Fixture { server: TestServer, db: Db, admin: ReturnType<typeof client>, adminId: number }
+interface Fixture { server: TestServer, db: ReturnType<typeof drizzle<typeof schema>>, admin: ReturnType<typeof client>, adminId: number }
 
 async function startWithAdmin(): Promise<Fixture> {
   const server = await startServer({ env: { NUXT_ADMIN_EMAIL: ADMIN_EMAIL, NUXT_ADMIN_PASSWORD: ADMIN_PASSWORD } })
   const login = await client(server).raw<{ token: string, user: { id: number } }>('/api/login', { method: 'POST', body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
   expect(login.status).toBe(200)
   // The test reads and writes the server's own SQLite file (WAL lets both work at once).
-  const db = openDatabase(join(server.dataDir, 'nano-banana.db'))
+  const db = drizzle(new Database(join(server.dataDir, 'nano-banana.db')), { schema })
   return { server, db, admin: client(server, login._data!.token), adminId: login._data!.user.id }
 }
 

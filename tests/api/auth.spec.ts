@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3'
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { execute } from '../support/db'
 import { expectApiError } from '../support/expect'
 import { client, signUp, TEST_SECRET, uniqueEmail, type TestServer } from '../support/server'
 import { withServer } from '../support/fixtures'
@@ -173,18 +172,13 @@ describe('GET /api/users/me', () => {
 
   it('answers 401 for a valid token whose user no longer exists', async () => {
     const { user, token } = await signUp(server)
-    const db = new Database(join(server.dataDir, 'nano-banana.db'))
-    db.pragma('foreign_keys = ON')
-    db.prepare('delete from users where id = ?').run(user.id)
-    db.close()
+    execute(server.dataDir, 'delete from users where id = ?', user.id)
     expectApiError(await client(server, token).raw('/api/users/me'), 401, 'UNAUTHORIZED')
   })
 
   it('takes the role from the database on every request, not from the token', async () => {
     const { user, token } = await signUp(server)
-    const db = new Database(join(server.dataDir, 'nano-banana.db'))
-    db.prepare('update users set role = \'admin\' where id = ?').run(user.id)
-    db.close()
+    execute(server.dataDir, 'update users set role = \'admin\' where id = ?', user.id)
     const me = await client(server, token)('/api/users/me')
     expect(me.role).toBe('admin')
   })

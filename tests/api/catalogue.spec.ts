@@ -1,9 +1,7 @@
 // The model catalogue in the database, run by admins (issue 14).
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AdminModel, GenerateResponse, ModelsResponse } from '../../shared/types/api'
-import { ledgerOf, query } from '../support/db'
+import { execute, ledgerOf, query } from '../support/db'
 import { expectApiError } from '../support/expect'
 import type { FakeUpstream } from '../support/fake-upstream'
 import { withUpstreamServer } from '../support/fixtures'
@@ -24,9 +22,7 @@ withUpstreamServer({ timeoutMs: 10_000, env: { NUXT_ADMIN_EMAIL: ADMIN.email, NU
 })
 
 function setCredits(userId: number, credits: number) {
-  const db = new Database(join(server.dataDir, 'nano-banana.db'))
-  db.prepare('update users set credits = ? where id = ?').run(credits, userId)
-  db.close()
+  execute(server.dataDir, 'update users set credits = ? where id = ?', credits, userId)
 }
 
 const models = async () => (await client(server)<ModelsResponse>('/api/models')).models
@@ -88,7 +84,7 @@ describe('the catalogue', () => {
     expect((await models()).map(m => m.id)).toContain('nano-banana-2-4k')
     await admin('/api/admin/models/nano-banana-2-4k', { method: 'PATCH', body: { cost: 6 } })
 
-    const audit = query<{ actor_id: number, action: string, target: string, details: string }>(server.dataDir, 'select actor_id, action, target, details from audit_log where target = ? order by id', 'model:nano-banana-2-4k')
+    const audit = query<{ actor_id: number, action: string, target: string, details: string }>(server.dataDir, 'select actor_id, action, target, cast(details as text) as details from audit_log where target = ? order by id', 'model:nano-banana-2-4k')
     expect(audit.map(a => [a.actor_id, a.action])).toEqual([[adminId, 'model.create'], [adminId, 'model.update']])
     expect(JSON.parse(audit[1]!.details)).toEqual({ changed: { cost: { from: 4, to: 6 } } })
     await admin('/api/admin/models/nano-banana-2-4k', { method: 'PATCH', body: { enabled: false } })

@@ -1,9 +1,7 @@
 // Generation as jobs (issue 14): the async path, its events, the limits, batches.
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BatchResponse, Job, JobAccepted } from '../../shared/types/api'
-import { jobsOf, ledgerOf } from '../support/db'
+import { execute, jobsOf, ledgerOf } from '../support/db'
 import { expectApiError } from '../support/expect'
 import { startFakeUpstream, upstreamEnv, type FakeUpstream } from '../support/fake-upstream'
 import { withUpstreamServer } from '../support/fixtures'
@@ -20,9 +18,7 @@ withUpstreamServer({ timeoutMs: 20_000 }, (started) => {
 const ASYNC = { Prefer: 'respond-async' }
 
 function setCredits(target: TestServer, userId: number, credits: number) {
-  const db = new Database(join(target.dataDir, 'nano-banana.db'))
-  db.prepare('update users set credits = ? where id = ?').run(credits, userId)
-  db.close()
+  execute(target.dataDir, 'update users set credits = ? where id = ?', credits, userId)
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {

@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jobsOf, ledgerOf } from '../support/db'
+import { jobsOf, ledgerOf, query } from '../support/db'
 import { startFakeUpstream, upstreamEnv } from '../support/fake-upstream'
 import { client, signUp, startServer, tempDir } from '../support/server'
 
@@ -21,10 +19,8 @@ describe('two instances on one data folder', () => {
         const { token } = await client(server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
         expect((await client(server, token)<{ role: string }>('/api/users/me')).role).toBe('admin')
       }
-      const db = new Database(join(dataDir, 'nano-banana.db'), { readonly: true })
-      expect(db.prepare('select count(*) as n from users where email = ?').get(ADMIN.email)).toEqual({ n: 1 })
-      expect(db.prepare('select count(*) as n from credit_ledger').get()).toEqual({ n: 1 })
-      db.close()
+      expect(query(dataDir, 'select count(*) as n from users where email = ?', ADMIN.email)).toEqual([{ n: 1 }])
+      expect(query(dataDir, 'select count(*) as n from credit_ledger')).toEqual([{ n: 1 }])
       await Promise.all(servers.map(server => server.stop()))
     }
   })

@@ -221,5 +221,6 @@ describe('the studio in both themes and both languages', () => {
         }
       }
     }
-  })
+  // Eight pages, each scanned whole by axe: about 25 s on a quiet machine, more on a busy one.
+  }, 150_000)
 })

@@ -1,33 +1,55 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { migrateFromFolder, openDatabase, setDb } from '../../server/db'
+import { openSqlite, setDatabase } from '../../server/db'
 import { resolveServerConfig, setServerConfig } from '../../server/utils/config'
-import { ROOT, tempDir } from './server'
+import { executePostgres, queryPostgres } from './postgres'
+import { postgresOf, ROOT, tempDir } from './server'
 
 /** A fresh, migrated SQLite file for one unit-test file (and the default settings); returns a cleanup function. */
 export function useTempDatabase(settings: Record<string, unknown> = {}) {
   setServerConfig(resolveServerConfig(settings, false))
   const dir = tempDir('nano-banana-unit-')
-  const db = openDatabase(join(dir, 'test.db'))
-  migrateFromFolder(db, join(ROOT, 'drizzle'))
-  setDb(db)
+  const database = openSqlite(join(dir, 'test.db'), join(ROOT, 'drizzle'))
+  setDatabase(database)
+  // The test's own connection, to look at (or break) what the code wrote.
+  const client = new Database(join(dir, 'test.db'))
   return {
-    db,
-    close() {
-      setDb(undefined)
+    client,
+    async close() {
+      setDatabase(undefined)
       setServerConfig(undefined)
-      db.$client.close()
+      client.close()
+      await database.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }
 }
 
-/** Reads the server's real SQLite file (read-only) to check what was written. */
+/** Reads the server's real database (its SQLite file read-only, or its PostgreSQL database) to check what was written. */
 export function query<T>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const postgres = postgresOf(dataDir)
+  if (postgres) return queryPostgres<T>(postgres, sql, params)
   const db = new Database(join(dataDir, 'nano-banana.db'), { readonly: true, fileMustExist: true })
   try {
     return db.prepare(sql).all(...params) as T[]
+  }
+  finally {
+    db.close()
+  }
+}
+
+/**
+ * Writes to the server's real database behind its back (rows a test needs that the API would take
+ * long to make). `?` stands for each parameter; a Date goes in as each database keeps it.
+ */
+export function execute(dataDir: string, sql: string, ...params: unknown[]) {
+  const postgres = postgresOf(dataDir)
+  if (postgres) return executePostgres(postgres, sql, params)
+  const db = new Database(join(dataDir, 'nano-banana.db'), { fileMustExist: true })
+  try {
+    db.pragma('foreign_keys = ON')
+    db.prepare(sql).run(...params.map(value => value instanceof Date ? value.getTime() : value))
   }
   finally {
     db.close()

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ofetch } from 'ofetch'
+import { createDatabase } from './postgres'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /**
@@ -52,6 +53,23 @@ export function tempDir(prefix = 'nano-banana-test-') {
   return mkdtempSync(join(tmpdir(), prefix))
 }
 
+// On a run against PostgreSQL (the `postgres` project), the database of each data folder: servers
+// started on one folder share it, as they share the SQLite file otherwise.
+const databases = new Map<string, string>()
+
+/** The PostgreSQL database a test server's data folder stands for, on a run against PostgreSQL. */
+export function postgresOf(dataDir: string): string | undefined {
+  return databases.get(dataDir)
+}
+
+async function databaseFor(dataDir: string): Promise<string | undefined> {
+  const server = process.env.TEST_POSTGRES_URL
+  if (!server) return undefined
+  let url = databases.get(dataDir)
+  if (!url) databases.set(dataDir, url = await createDatabase(server))
+  return url
+}
+
 function cleanEnv() {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
@@ -82,6 +100,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     // which the app believes from the loopback address only (as it would from Nginx on the host).
     NUXT_TRUST_PROXY: '127.0.0.1',
   }
+  const database = await databaseFor(dataDir)
+  if (database) env.NUXT_DATABASE_URL = database
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) Reflect.deleteProperty(env, k)
     else env[k] = v

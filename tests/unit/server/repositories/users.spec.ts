@@ -21,9 +21,9 @@ describe('users repository', () => {
 
   it('returns null for a taken email and writes no ledger row', async () => {
     await createUser({ email: 'dup@example.com', passwordHash: 'h', credits: 3 })
-    const before = temp.db.$client.prepare('select count(*) as n from credit_ledger').get() as { n: number }
+    const before = temp.client.prepare('select count(*) as n from credit_ledger').get() as { n: number }
     expect(await createUser({ email: 'dup@example.com', passwordHash: 'h2', credits: 3 })).toBeNull()
-    const after = temp.db.$client.prepare('select count(*) as n from credit_ledger').get() as { n: number }
+    const after = temp.client.prepare('select count(*) as n from credit_ledger').get() as { n: number }
     expect(after.n).toBe(before.n)
   })
 
@@ -37,12 +37,12 @@ describe('users repository', () => {
 
   it('refuses a negative balance at the database level (CHECK constraint)', async () => {
     const user = (await createUser({ email: 'check@example.com', passwordHash: 'h', credits: 1 }))!
-    expect(() => temp.db.$client.prepare('update users set credits = -1 where id = ?').run(user.id)).toThrow(/CHECK constraint/)
+    expect(() => temp.client.prepare('update users set credits = -1 where id = ?').run(user.id)).toThrow(/CHECK constraint/)
   })
 
   it('refuses a role outside user/admin', async () => {
     const user = (await createUser({ email: 'role@example.com', passwordHash: 'h', credits: 1 }))!
-    expect(() => temp.db.$client.prepare('update users set role = \'root\' where id = ?').run(user.id)).toThrow(/CHECK constraint/)
+    expect(() => temp.client.prepare('update users set role = \'root\' where id = ?').run(user.id)).toThrow(/CHECK constraint/)
   })
 })
 

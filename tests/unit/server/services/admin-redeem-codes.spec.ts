@@ -9,7 +9,7 @@ beforeAll(() => {
 })
 afterAll(() => temp.close())
 
-const count = (table: string) => (temp.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+const count = (table: string) => (temp.client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
 
 describe('redeem code text', () => {
   it('generates NB- and four groups of four unambiguous symbols, all different', async () => {

@@ -11,14 +11,14 @@ import { crc32 } from 'node:zlib'
  * operations are the ones the app uses: HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * ListObjectsV2. Path-style (`/<bucket>/<key>`) and virtual-host (`<bucket>.localhost`) addresses.
  */
-export interface FakeObject {
+interface FakeObject {
   data: Buffer
   contentType: string
   /** Settable by a test, to make an object look old. */
   lastModified: Date
 }
 
-export interface FakeS3Request {
+interface FakeS3Request {
   method: string
   bucket: string
   key: string

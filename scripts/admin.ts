@@ -12,7 +12,8 @@ import { DATABASE_FILE, openDatabase, setDatabase } from '../server/db'
 import { ensureAdmin } from '../server/services/accounts'
 import { addCredits, listUsers, promoteUser } from '../server/services/admin'
 import { backupDataFolder, hasDatabase, restoreDataFolder, type BackupSummary } from '../server/services/backup'
-import { configFromEnv, resolveServerConfig, setServerConfig, type ServerConfig } from '../server/utils/config'
+import { createS3ImageStore } from '../server/services/storage/s3'
+import { configFromEnv, resolveServerConfig, s3SettingsProblem, setServerConfig, type ServerConfig } from '../server/utils/config'
 import { AppError } from '../server/utils/errors'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
 import { EmailSchema, PasswordSchema } from '../shared/schemas/auth'
@@ -27,7 +28,8 @@ Commands:
   grant <email> <amount> --reason text   add credits (a negative amount deducts; not below zero)
   list-users [--query text]              list accounts, newest first (at most 100)
   backup <folder>                        copy the database (SQLite's online backup, safe while the
-                                         server runs) and the images into a new folder
+                                         server runs) and the images into a new folder (images in
+                                         an S3 bucket stay there: the database only)
   restore <folder> [--replace]           put a backup back into the data folder (stop the server
                                          first; --replace overwrites a database that is there)
   help                                   show this text
@@ -77,9 +79,18 @@ async function openDataFolder(config: ServerConfig, init: boolean) {
   setDatabase(await openDatabase(config, migrationsFolder()))
 }
 
+/** The S3 bucket the pictures are in, when NUXT_S3_* say so (a backup then copies the database only). */
+function imageBucket(config: ServerConfig) {
+  if (!config.s3) return undefined
+  const problem = s3SettingsProblem(config.s3)
+  if (problem) throw new Error(problem)
+  return createS3ImageStore(config.s3)
+}
+
 function describeBackup(summary: BackupSummary) {
-  const lines = [`${summary.users} users, ${summary.creations} creations, ${summary.ledgerRows} ledger rows, ${summary.images} image files`]
-  if (summary.missingImages.length) lines.push(`warning: ${summary.missingImages.length} pictures were deleted while copying: ${summary.missingImages.join(', ')}`)
+  const inBucket = summary.imagesIn === 'bucket'
+  const lines = [`${summary.users} users, ${summary.creations} creations, ${summary.ledgerRows} ledger rows, ${summary.images} image files${inBucket ? ' in the S3 bucket (not copied: back the bucket up with the storage service\'s own tools)' : ''}`]
+  if (summary.missingImages.length) lines.push(`warning: ${summary.missingImages.length} pictures ${inBucket ? 'are not in the bucket' : 'were deleted while copying'}: ${summary.missingImages.join(', ')}`)
   return lines.join('\n')
 }
 
@@ -162,14 +173,14 @@ async function run(argv: string[]): Promise<void> {
     case 'backup': {
       expect(1)
       if (config.databaseUrl) throw new Error('backup copies a SQLite data folder; with NUXT_DATABASE_URL set, back up PostgreSQL with pg_dump (and the image store on its own)')
-      const summary = await backupDataFolder(config.dataDir, args[0]!)
+      const summary = await backupDataFolder(config.dataDir, args[0]!, imageBucket(config))
       console.log(`Backed up ${config.dataDir} to ${args[0]}: ${describeBackup(summary)}`)
       return
     }
     case 'restore': {
       expect(1)
       if (config.databaseUrl) throw new Error('restore fills a SQLite data folder; with NUXT_DATABASE_URL set, restore PostgreSQL with pg_restore')
-      const summary = await restoreDataFolder(args[0]!, config.dataDir, flags.has('replace'))
+      const summary = await restoreDataFolder(args[0]!, config.dataDir, flags.has('replace'), imageBucket(config))
       console.log(`Restored ${args[0]} into ${config.dataDir}: ${describeBackup(summary)}`)
       return
     }

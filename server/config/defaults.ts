@@ -29,6 +29,17 @@ export const CONFIG_DEFAULTS = {
   maxActiveJobsPerUser: 4,
   /** This server's name on the jobs it runs (default: host name and data folder), so a restart knows its own. */
   instanceId: '',
+  // S3-compatible image storage (AWS S3, Cloudflare R2, MinIO, Aliyun OSS): on when any of endpoint,
+  // bucket or keys is set, and then bucket and both keys are required; unset, the data folder's images/.
+  /** The service's URL (`https://<account>.r2.cloudflarestorage.com`); empty: AWS S3 in `s3Region`. */
+  s3Endpoint: '',
+  s3Bucket: '',
+  s3AccessKeyId: '',
+  s3SecretAccessKey: '',
+  /** The signing region: the bucket's on AWS, `auto` on R2, `oss-cn-hangzhou` and the like on OSS. */
+  s3Region: 'us-east-1',
+  /** `true`: `<endpoint>/<bucket>/<key>` (MinIO); `false`: `<bucket>.<endpoint host>/<key>`. */
+  s3ForcePathStyle: false,
   /** Bearer token for GET /metrics (Prometheus); empty: /metrics is off (404). */
   metricsToken: '',
   // Rate limits, as `<count>/<window>` (s, m, h, d).

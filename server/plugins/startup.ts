@@ -5,11 +5,12 @@ import { openDatabase, setDatabase, whileLocked, withMigrationFolder } from '#se
 import { ensureAdmin } from '#server/services/accounts'
 import { seedCatalogue } from '#server/services/catalog'
 import { queueMissingThumbnails, useImages } from '#server/services/storage'
+import { checkBucket } from '#server/services/storage/s3'
 import { eventLoopDelay } from '#server/services/health'
 import { removeOrphanImages } from '#server/services/generation'
 import { startWorker, stopWorker } from '#server/services/jobs'
 import { pruneSessions, setJwtSecret } from '#server/services/sessions'
-import { useServerConfig, type ServerConfig } from '#server/utils/config'
+import { s3SettingsProblem, useServerConfig, type ServerConfig } from '#server/utils/config'
 import { flushLog, log } from '#server/utils/log'
 import { setStartup } from '#server/utils/ready'
 
@@ -57,18 +58,21 @@ export default defineNitroPlugin((nitroApp) => {
   if (config.imageProvider === 'openai' && !config.imageApiKey) {
     fail('NUXT_IMAGE_PROVIDER=openai needs NUXT_IMAGE_API_KEY (the gateway\'s key). Set it, or unset NUXT_IMAGE_PROVIDER to use the demo provider.')
   }
-  mkdirSync(join(config.dataDir, 'images'), { recursive: true })
+  const s3Problem = config.s3 && s3SettingsProblem(config.s3)
+  if (s3Problem) fail(s3Problem)
+  mkdirSync(config.s3 ? config.dataDir : join(config.dataDir, 'images'), { recursive: true })
   setJwtSecret(resolveJwtSecret(config))
 
   setStartup((async () => {
-    const database = await withMigrationFolder(await readMigrations(), folder => openDatabase(config, folder))
-    setDatabase(database)
+    // Wrong keys or a wrong bucket would fail every picture: refuse to start instead.
+    if (config.s3) await checkBucket(config.s3)
+    setDatabase(await withMigrationFolder(await readMigrations(), folder => openDatabase(config, folder)))
     // Another instance starting on the same database at the same moment can make a step meet a lock
     // SQLite does not wait for; each step here can run again.
     await whileLocked(() => seedCatalogue())
     const orphans = await removeOrphanImages()
     // Thumbnails a stop cut short are made again, in the background.
-    void queueMissingThumbnails(useImages())
+    void queueMissingThumbnails(useImages()).catch((error: unknown) => log.warn({ event: 'thumbnails_not_checked', reason: error instanceof Error ? error.message : String(error) }))
     if (config.adminEmail && config.adminPassword) await whileLocked(() => ensureAdmin(config.adminEmail, config.adminPassword, config.signupCredits))
     // Jobs cut short by a stop are failed and refunded; queued ones run.
     const recovered = await whileLocked(() => startWorker())

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { DATABASE_FILE } from '#server/db'
 import { IMAGE_NAME } from '#server/services/storage'
+import type { ImageStore } from '#server/services/storage/types'
 
 const MANIFEST_FILE = 'backup.json'
 
@@ -11,7 +12,9 @@ export interface BackupSummary {
   creations: number
   ledgerRows: number
   images: number
-  /** Pictures whose rows are in the copy but whose files were deleted before they could be copied. */
+  /** `backup`: the image files were copied; `bucket`: they stay in the S3 bucket and were only counted. */
+  imagesIn: 'backup' | 'bucket'
+  /** Pictures whose rows are in the copy but whose files were deleted before they could be copied (or are not in the bucket). */
   missingImages: string[]
 }
 
@@ -19,7 +22,7 @@ export interface BackupSummary {
 // neither restart it nor make it inconsistent (WAL lets the server go on writing).
 const ALL_PAGES = 0x7fffffff
 
-function summarise(file: string, images: Set<string>): BackupSummary {
+function summarise(file: string, images: Set<string>, imagesIn: BackupSummary['imagesIn']): BackupSummary {
   const db = new Database(file, { fileMustExist: true })
   try {
     const check = db.pragma('integrity_check', { simple: true })
@@ -31,6 +34,7 @@ function summarise(file: string, images: Set<string>): BackupSummary {
       creations: count('creations'),
       ledgerRows: count('credit_ledger'),
       images: images.size,
+      imagesIn,
       missingImages: names.filter(name => !images.has(name)),
     }
   }
@@ -68,12 +72,19 @@ async function isEmptyOrMissing(dir: string) {
   }
 }
 
+/** The pictures in a bucket: listed, to check the database's rows against them. */
+async function bucketImages(bucket: ImageStore) {
+  return new Set((await bucket.list()).filter(name => IMAGE_NAME.test(name)))
+}
+
 /**
  * An online backup of a data folder into `target` (created; it must be new or empty): the database
  * through SQLite's backup API, consistent while the server runs, then the finished image files.
- * The database is copied first, so every picture its rows name was already on disk.
+ * The database is copied first, so every picture its rows name was already on disk. With `bucket`
+ * (images in S3-compatible storage) the pictures stay there: they are listed, not copied — the
+ * bucket is backed up by the storage service's own means (versioning, replication).
  */
-export async function backupDataFolder(dataDir: string, target: string): Promise<BackupSummary> {
+export async function backupDataFolder(dataDir: string, target: string, bucket?: ImageStore): Promise<BackupSummary> {
   const source = join(dataDir, DATABASE_FILE)
   if (!await hasDatabase(dataDir)) throw new Error(`no database at ${source}`)
   if (!await isEmptyOrMissing(target)) throw new Error(`${target} is not empty: a backup goes into a new folder`)
@@ -90,17 +101,19 @@ export async function backupDataFolder(dataDir: string, target: string): Promise
   const copy = new Database(join(target, DATABASE_FILE), { fileMustExist: true })
   copy.pragma('journal_mode = DELETE')
   copy.close()
-  const images = await copyImages(join(dataDir, 'images'), join(target, 'images'))
-  const summary = summarise(join(target, DATABASE_FILE), images)
+  const images = bucket ? await bucketImages(bucket) : await copyImages(join(dataDir, 'images'), join(target, 'images'))
+  const summary = summarise(join(target, DATABASE_FILE), images, bucket ? 'bucket' : 'backup')
   await writeFile(join(target, MANIFEST_FILE), `${JSON.stringify({ createdAt: new Date().toISOString(), ...summary }, null, 2)}\n`)
   return summary
 }
 
 /**
  * Puts a backup back into a data folder. The server must be stopped. A folder that already holds a
- * database is refused unless `replace` is set; then its database and images are replaced.
+ * database is refused unless `replace` is set; then its database and images are replaced. With
+ * `bucket` (images in S3-compatible storage) only the database is put back; the bucket is listed to
+ * find the pictures it names that are not there.
  */
-export async function restoreDataFolder(backup: string, dataDir: string, replace: boolean): Promise<BackupSummary> {
+export async function restoreDataFolder(backup: string, dataDir: string, replace: boolean, bucket?: ImageStore): Promise<BackupSummary> {
   const copy = join(backup, DATABASE_FILE)
   if (!await hasDatabase(backup)) throw new Error(`${backup} holds no ${DATABASE_FILE}: not a backup`)
   const target = join(dataDir, DATABASE_FILE)
@@ -120,10 +133,11 @@ export async function restoreDataFolder(backup: string, dataDir: string, replace
   const restored = new Database(target, { fileMustExist: true })
   restored.prepare('UPDATE generation_jobs SET worker = NULL, lease_expires_at = 0 WHERE status = \'running\'').run()
   restored.close()
+  if (bucket) return summarise(target, await bucketImages(bucket), 'bucket')
   const imagesDir = join(dataDir, 'images')
   if (replace) await rm(imagesDir, { recursive: true, force: true })
   const images = await copyImages(join(backup, 'images'), imagesDir)
-  return summarise(target, images)
+  return summarise(target, images, 'backup')
 }
 
 /** Whether `dir` has a database: the command line refuses to create one unless asked to. */

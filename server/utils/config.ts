@@ -4,6 +4,16 @@ import { CONFIG_DEFAULTS } from '#server/config/defaults'
 
 interface RateLimit { points: number, windowMs: number }
 
+/** S3-compatible storage as given; a value may be empty (start-up refuses a partial setting). */
+export interface S3Settings {
+  endpoint: string
+  bucket: string
+  accessKeyId: string
+  secretAccessKey: string
+  region: string
+  forcePathStyle: boolean
+}
+
 export interface ServerConfig {
   dataDir: string
   /** Empty: SQLite in the data folder. */
@@ -24,6 +34,8 @@ export interface ServerConfig {
   maxActiveJobsPerUser: number
   instanceId: string
   metricsToken: string
+  /** Set when any of the NUXT_S3_* settings that choose S3 is; undefined: the local images folder. */
+  s3: S3Settings | undefined
   rateLimits: {
     loginAccount: RateLimit
     loginAddress: RateLimit
@@ -66,6 +78,28 @@ function bool(value: unknown, auto: boolean) {
   return auto
 }
 
+function s3Settings(config: Record<string, unknown>): S3Settings | undefined {
+  const settings = {
+    endpoint: text(config.s3Endpoint).replace(/\/+$/, ''),
+    bucket: text(config.s3Bucket),
+    accessKeyId: text(config.s3AccessKeyId),
+    secretAccessKey: text(config.s3SecretAccessKey),
+    region: text(config.s3Region) || CONFIG_DEFAULTS.s3Region,
+    forcePathStyle: bool(config.s3ForcePathStyle, CONFIG_DEFAULTS.s3ForcePathStyle),
+  }
+  return settings.endpoint || settings.bucket || settings.accessKeyId || settings.secretAccessKey ? settings : undefined
+}
+
+/** What is wrong with an S3 setting, for a start-up refusal; null when it is complete. */
+export function s3SettingsProblem(s3: S3Settings): string | null {
+  const missing = [['NUXT_S3_BUCKET', s3.bucket], ['NUXT_S3_ACCESS_KEY_ID', s3.accessKeyId], ['NUXT_S3_SECRET_ACCESS_KEY', s3.secretAccessKey]]
+    .filter(([, value]) => !value).map(([name]) => name)
+  if (missing.length) return `S3 storage is partly set: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing. Set every one, or unset all NUXT_S3_* settings to keep images in the data folder.`
+  // Not echoed: a URL with a user name and password in it would put them in the log.
+  if (s3.endpoint && !/^https?:\/\/[^/?#@\s]+$/.test(s3.endpoint)) return 'NUXT_S3_ENDPOINT must be the service\'s URL such as https://s3.example.com: http(s), a host and a port, no path, no user name or password.'
+  return null
+}
+
 /** Runtime config with environment values normalised (Nuxt parses `NUXT_*` values, so numbers and strings mix). */
 export function resolveServerConfig(config: Record<string, unknown>, production: boolean): ServerConfig {
   const d = CONFIG_DEFAULTS
@@ -94,6 +128,7 @@ export function resolveServerConfig(config: Record<string, unknown>, production:
     // jobs for abandoned ones (a restart on another port finds its old jobs once their lease ends).
     instanceId: text(config.instanceId) || `${hostname()}:${process.env.NITRO_PORT || process.env.PORT || 3000}:${dataDir}`,
     metricsToken: text(config.metricsToken),
+    s3: s3Settings(config),
     rateLimits: {
       loginAccount: rateLimit(config.rateLimitLoginAccount, d.rateLimitLoginAccount),
       loginAddress: rateLimit(config.rateLimitLoginAddress, d.rateLimitLoginAddress),

@@ -53,6 +53,8 @@ export interface FakeUpstream {
   /** Answers for the next requests, in order; when none is queued, `fallback`. */
   queue: Behaviour[]
   fallback: Behaviour
+  /** The pictures answered as b64_json by the images API, in order. */
+  pictures: Buffer[]
   /** How often the image URLs handed out were fetched. */
   fileFetches: number
   /** Like one widely used gateway: /v1/images/edits answers 403 for these models. */
@@ -162,6 +164,7 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream', option
     requests: [],
     queue: [],
     fallback: { kind: 'b64' },
+    pictures: [],
     fileFetches: 0,
     refuseEdits: false,
     inFlight: 0,
@@ -221,8 +224,11 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream', option
       case 'text':
         // The images API has no place for words: the picture is simply missing.
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [] })
-      case 'b64':
-        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: (await imageFor(size)).toString('base64') }] })
+      case 'b64': {
+        const picture = await imageFor(size)
+        state.pictures.push(picture)
+        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: picture.toString('base64') }] })
+      }
       case 'url':
       case 'url-403':
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ url: await fileUrl(size, behaviour.kind === 'url-403') }] })

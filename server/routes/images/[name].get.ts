@@ -13,5 +13,9 @@ export default defineEventHandler(async (event) => {
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': 'default-src \'none\'; sandbox',
   })
+  // A reader that leaves early must not keep the file (or the bucket's connection) open.
+  event.node.res.once('close', () => {
+    if (!file.stream.readableEnded) file.stream.destroy()
+  })
   return sendStream(event, file.stream)
 })

@@ -1,72 +1,26 @@
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { useServerConfig } from '#server/utils/config'
 import type { Readable } from 'node:stream'
 import sharp, { type Metadata } from 'sharp'
+import { createLocalImageStore } from '#server/services/storage/local'
+import { createS3ImageStore } from '#server/services/storage/s3'
+import { IMAGE_NAME, type ImageStore } from '#server/services/storage/types'
+import { useServerConfig, type ServerConfig } from '#server/utils/config'
 
-/** Where image files live. Local disk today; an S3-compatible store can implement the same four calls. */
-export interface ImageStore {
-  put: (name: string, data: Buffer) => Promise<void>
-  remove: (name: string) => Promise<void>
-  open: (name: string) => Promise<{ stream: Readable, size: number } | null>
-  /** Every file's name; with `modifiedBefore`, only the files last written before that moment. */
-  list: (options?: { modifiedBefore?: Date }) => Promise<string[]>
-}
+export { CONTENT_TYPES, IMAGE_NAME } from '#server/services/storage/types'
 
-function createLocalImageStore(dir: string): ImageStore {
-  let ready: Promise<unknown> | undefined
-  return {
-    async put(name, data) {
-      // Once: the folder is there from then on (start-up makes it too).
-      ready ??= mkdir(dir, { recursive: true })
-      await ready
-      // Written under a temporary name and renamed, so a crash never leaves half a file under the real name.
-      const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
-      await writeFile(temp, data)
-      await rename(temp, join(dir, name))
-    },
-    async remove(name) {
-      await rm(join(dir, name), { force: true })
-    },
-    async open(name) {
-      try {
-        const info = await stat(join(dir, name))
-        if (!info.isFile()) return null
-        return { stream: createReadStream(join(dir, name)), size: info.size }
-      }
-      catch {
-        return null
-      }
-    },
-    async list({ modifiedBefore } = {}) {
-      let names: string[]
-      try {
-        names = await readdir(dir)
-      }
-      catch {
-        return []
-      }
-      if (!modifiedBefore) return names
-      const old = await Promise.all(names.map(name => stat(join(dir, name)).then(info => info.mtime < modifiedBefore, () => false)))
-      return names.filter((_, index) => old[index])
-    },
-  }
-}
+let images: { config: ServerConfig, store: ImageStore } | undefined
 
-let images: { dir: string, store: ImageStore } | undefined
-
-/** The app's image store: the data folder's images/ (an S3-compatible store can stand in). */
+/** The app's image store: an S3-compatible bucket when NUXT_S3_* say so, else the data folder's images/. */
 export function useImages(): ImageStore {
-  const dir = join(useServerConfig().dataDir, 'images')
-  if (images?.dir !== dir) images = { dir, store: createLocalImageStore(dir) }
+  const config = useServerConfig()
+  if (images?.config !== config) {
+    images = { config, store: config.s3 ? createS3ImageStore(config.s3) : createLocalImageStore(join(config.dataDir, 'images')) }
+  }
   return images.store
 }
 
-export const IMAGE_NAME = /^[\w-]{22}(?:_thumb)?\.(?:png|jpg|webp)$/
-export const CONTENT_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' }
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' }
 
 export interface StoredImage {
@@ -130,20 +84,17 @@ function ensureThumbnail(store: ImageStore, image: string): Promise<boolean> {
   let pending = making.get(thumbnail)
   if (!pending) {
     pending = (async () => {
-      const existing = await store.open(thumbnail)
-      if (existing) {
-        existing.stream.destroy()
-        return true
-      }
-      const original = await store.open(image)
-      if (!original) return false
       try {
+        if (await store.exists(thumbnail)) return true
+        const original = await store.open(image)
+        if (!original) return false
         const data = await readAll(original.stream)
         const webp = await sharp(data).rotate().resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80, effort: THUMBNAIL_EFFORT }).toBuffer()
         await store.put(thumbnail, webp)
         return true
       }
       catch {
+        // Undecodable, or the store failed (a bucket out of reach): asked for again, it is tried again.
         return false
       }
     })().finally(() => making.delete(thumbnail))

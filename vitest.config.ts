@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url'
 import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
-const POSTGRES_SPECS = ['account', 'auth', 'generation', 'image-to-image', 'jobs', 'generation-recovery', 'gallery', 'gallery-organise', 'catalogue', 'peers', 'metrics', 'hardening']
+const POSTGRES_SPECS = ['admin', 'account', 'auth', 'generation', 'image-to-image', 'jobs', 'generation-recovery', 'gallery', 'gallery-organise', 'catalogue', 'peers', 'metrics', 'hardening']
+
+const CLUSTER_SPECS = ['account', 'auth', 'generation', 'gallery', 'gallery-organise', 'admin']
 
 export default defineConfig({
   resolve: {
@@ -31,6 +33,19 @@ export default defineConfig({
           include: POSTGRES_SPECS.map(name => `tests/api/${name}.spec.ts`),
           globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-setup.ts'],
           setupFiles: ['tests/support/postgres-env.ts'],
+        },
+      },
+      // The scale-out topology: every test server is two instances on PostgreSQL and an S3-compatible
+      // store behind Nginx (tests/support/cluster.ts); the API tests of accounts, generation, the
+      // gallery and the admin API unchanged, and the topology's own tests (tests/cluster).
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: [...CLUSTER_SPECS.map(name => `tests/api/${name}.spec.ts`), 'tests/cluster/**/*.spec.ts'],
+          globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-setup.ts'],
+          setupFiles: ['tests/support/postgres-env.ts'],
+          env: { TEST_CLUSTER: '1' },
         },
       },
       // A browser on a busy machine may take more than expect.poll's default second to show what it was asked

@@ -28,6 +28,15 @@ export interface Database {
   db: Db
   /** Runs `work` in a write transaction: all of it or none. */
   transaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>
+  /**
+   * Tells every other instance on this database (PostgreSQL's NOTIFY); nothing on SQLite, whose
+   * peers on one machine find out by reading again.
+   */
+  notify: (payload: string) => Promise<void>
+  /** Hears what other instances tell (LISTEN); returns the function that stops. */
+  listen: (handler: (payload: string) => void) => Promise<() => Promise<void>>
+  /** PostgreSQL's connection pool, for libraries that keep their own table there (the rate limits). */
+  pool?: pg.Pool
   close: () => Promise<void>
 }
 
@@ -121,12 +130,17 @@ export function openSqlite(file: string, migrationsFolder: string): Database {
         throw error
       }
     }),
+    notify: async () => undefined,
+    listen: async () => async () => undefined,
     async close() {
       reader.close()
       writer.close()
     },
   }
 }
+
+// The one channel this app's instances talk on.
+const CHANNEL = 'nano_banana'
 
 // Any number fits: instances of this app starting together take it in turn while they migrate.
 const MIGRATION_LOCK = 7_401_338
@@ -154,6 +168,22 @@ async function openPostgres(url: string, migrationsFolder: string, poolSize = 10
     tables: postgresTables as unknown as Tables,
     db: db as unknown as Db,
     transaction: work => db.transaction(tx => work(tx as unknown as Db)),
+    async notify(payload) {
+      await pool.query('select pg_notify($1, $2)', [CHANNEL, payload])
+    },
+    async listen(handler) {
+      // A connection of its own, held for as long as it listens (a pooled one would be handed on).
+      const listener = new pg.Client({ connectionString: url })
+      listener.on('notification', (message) => {
+        if (message.payload !== undefined) handler(message.payload)
+      })
+      // A dropped connection is reported, not thrown: the instance keeps serving and polls instead.
+      listener.on('error', () => undefined)
+      await listener.connect()
+      await listener.query(`listen ${CHANNEL}`)
+      return () => listener.end()
+    },
+    pool,
     close: () => pool.end(),
   }
 }
@@ -208,6 +238,20 @@ export function useTables(): Tables {
 
 export function useDialect(): Dialect {
   return useDatabase().dialect
+}
+
+/** The open database's pool when it is PostgreSQL. */
+export function usePostgresPool(): pg.Pool | undefined {
+  return useDatabase().pool
+}
+
+/** See Database.notify and Database.listen. */
+export function notifyPeers(payload: string): Promise<void> {
+  return useDatabase().notify(payload)
+}
+
+export function listenToPeers(handler: (payload: string) => void): Promise<() => Promise<void>> {
+  return useDatabase().listen(handler)
 }
 
 /** A write transaction on the process-wide database: all of `work` or none of it. */

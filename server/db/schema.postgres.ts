@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core'
 import { GENERATION_KINDS, JOB_STATUSES, UPSTREAM_MODES, type Size } from '#shared/constants/catalog'
 import { CREDIT_REASONS } from '#shared/schemas/account'
 import { USER_ROLES } from '#shared/types/api'
@@ -162,6 +162,14 @@ export const redeemUses = pgTable('redeem_uses', {
 }, t => [
   uniqueIndex('redeem_uses_code_user_unique').on(t.codeId, t.userId),
 ])
+
+// PostgreSQL only: the rate limits of every instance (rate-limiter-flexible's RateLimiterPostgres
+// reads and writes it; its layout is that library's). On SQLite each process counts in memory.
+export const rateLimits = pgTable('rate_limits', {
+  key: varchar('key', { length: 255 }).primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+})
 
 // The row types are SQLite's, both ways: a column that differs in type fails the type-check here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -5,7 +5,7 @@ import { creationsOfJobs, reserveJob } from '#server/repositories/jobs'
 import { countCredits } from '#server/services/metrics'
 import { findUserById } from '#server/repositories/users'
 import { resolveModel } from '#server/services/catalog'
-import { toJob, waitForJob, wakeWorker } from '#server/services/jobs'
+import { jobQueued, toJob, waitForJob } from '#server/services/jobs'
 import { useImageProvider } from '#server/services/providers'
 import type { GenerationRequest } from '#server/services/providers/types'
 import { imageNameFromUrl, removeImages, useImages } from '#server/services/storage'
@@ -36,7 +36,7 @@ async function submit(user: UserRow, request: GenerationRequest): Promise<{ job:
     throw new AppError('RATE_LIMITED', `At most ${config.maxActiveJobsPerUser} generations can run at once. Wait for one to finish.`, { retryAfter: ACTIVE_RETRY_AFTER_S, active: reserved.active })
   }
   countCredits('spent', request.n * model.cost)
-  wakeWorker()
+  jobQueued(reserved.job.id)
   return reserved
 }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Size } from '#shared/constants/catalog'
 import type { ApiErrorCode, GenerationFailure, Job } from '#shared/types/api'
+import { listenToPeers, notifyPeers } from '#server/db'
 import type { GenerationJobRow } from '#server/db/schema'
 import {
   abandonedJobs, claimNextJob, creationsOfJobs, findJob, findOwnedJob, finishJob, jobInputs, listOwnedJobs, recordCreation, recordFailure,
@@ -60,12 +61,45 @@ function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
   }
 }
 
-/** Tells the job's followers: the job as JSON to event streams (only when one listens), a bare signal to waiters when it ends. */
-async function publish(jobId: number, type: JobEvent['type']) {
+/** Tells the job's followers here: the job as JSON to event streams (only when one listens), a bare signal to waiters when it ends. */
+async function tellFollowers(jobId: number, type: JobEvent['type']) {
   if (type === 'done') events.emit(`done:${jobId}`)
   if (!events.listenerCount(`job:${jobId}`)) return
   const row = await findJob(jobId)
   if (row) events.emit(`job:${jobId}`, { type, job: await toJob(row) })
+}
+
+/** What instances tell each other about jobs (on PostgreSQL; SQLite peers read the job again every 2 s). */
+interface JobNotice { job: number, type: JobEvent['type'] | 'queued', from: string }
+
+function tellPeers(job: number, type: JobNotice['type']) {
+  const notice: JobNotice = { job, type, from: useServerConfig().instanceId }
+  notifyPeers(JSON.stringify(notice)).catch(() => undefined)
+}
+
+/** A change of a job, told to its followers here and on every other instance. */
+async function publish(jobId: number, type: JobEvent['type']) {
+  tellPeers(jobId, type)
+  await tellFollowers(jobId, type)
+}
+
+function heardFromPeer(payload: string) {
+  let notice: JobNotice
+  try {
+    notice = JSON.parse(payload) as JobNotice
+  }
+  catch {
+    return
+  }
+  if (notice.from === useServerConfig().instanceId) return
+  if (notice.type === 'queued') wakeWorker()
+  else void tellFollowers(notice.job, notice.type).catch(() => undefined)
+}
+
+/** A job was queued here: this worker looks for it, and so does every other instance's. */
+export function jobQueued(jobId: number) {
+  wakeWorker()
+  tellPeers(jobId, 'queued')
 }
 
 // Upstream calls in flight, at most `generationConcurrency`; waiting calls are served in order.
@@ -84,7 +118,7 @@ function useSlots() {
  * Takes queued jobs, oldest first, while an upstream call can start: a job is claimed in the
  * database (so no other worker takes it) only once a slot is held for its first picture.
  */
-export function wakeWorker() {
+function wakeWorker() {
   if (pumping) {
     pumpAgain = true
     return
@@ -212,10 +246,15 @@ async function recoverAbandonedJobs(now = new Date()) {
 }
 
 let timers: NodeJS.Timeout[] = []
+let stopListening: (() => Promise<void>) | undefined
 
-/** At start: recover, then run what is queued; keep this server's leases and sweep others' lapsed ones. */
+/**
+ * At start: recover, then run what is queued; keep this server's leases and sweep others' lapsed
+ * ones; hear what other instances say about jobs.
+ */
 export async function startWorker() {
   stopping = false
+  stopListening = await listenToPeers(heardFromPeer)
   const recovered = await recoverAbandonedJobs()
   timers = [
     setInterval(() => void renewLeases(useServerConfig().instanceId, [...runningHere], new Date(Date.now() + LEASE_MS)).catch(() => undefined), LEASE_MS / 3),
@@ -231,6 +270,8 @@ export function stopWorker() {
   stopping = true
   for (const timer of timers) clearInterval(timer)
   timers = []
+  void stopListening?.().catch(() => undefined)
+  stopListening = undefined
 }
 
 /** Resolves with the job once it has finished (for a synchronous request), whatever instance ran it. */

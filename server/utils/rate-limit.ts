@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { usePostgresPool } from '#server/db'
 import { useServerConfig, type ServerConfig } from '#server/utils/config'
 import { AppError } from '#server/utils/errors'
 
@@ -7,14 +8,19 @@ type LimitName = keyof ServerConfig['rateLimits']
 const limiters = new Map<LimitName, RateLimiterAbstract>()
 
 /**
- * The store behind every limit: rate-limiter-flexible's in-memory one while one process serves the
- * app; the same library has Redis and PostgreSQL stores for several instances.
+ * The store behind every limit, from rate-limiter-flexible: on PostgreSQL its table there
+ * (`rate_limits`, made by our migrations), so that every instance counts against the same allowance;
+ * on SQLite, memory (one process serves the app).
  */
 function limiter(name: LimitName): RateLimiterAbstract {
   let found = limiters.get(name)
   if (!found) {
     const { points, windowMs } = useServerConfig().rateLimits[name]
-    found = new RateLimiterMemory({ keyPrefix: name, points, duration: Math.max(1, Math.ceil(windowMs / 1000)) })
+    const options = { keyPrefix: name, points, duration: Math.max(1, Math.ceil(windowMs / 1000)) }
+    const pool = usePostgresPool()
+    found = pool
+      ? new RateLimiterPostgres({ ...options, storeClient: pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true })
+      : new RateLimiterMemory(options)
     limiters.set(name, found)
   }
   return found

@@ -1,9 +1,6 @@
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import Database from 'better-sqlite3'
-import { drizzle } from 'drizzle-orm/better-sqlite3'
-import * as schema from '../../server/db/schema'
-import { creations, creditLedger, generationJobs, redeemCodes, users } from '../../server/db/schema'
+import type { CreationRow, RedeemCodeRow } from '../../server/db/schema'
+import { openServerDatabase, type ServerDatabase } from '../support/db'
 import type { AdminStats, AdminUser, AdminUserDetail, AdminUserList, RedeemCode, RedeemCodeList } from '../../shared/types/admin'
 import { expectApiError } from '../support/expect'
 import { client, signUp, startServer, uniqueEmail, type TestServer } from '../support/server'
@@ -13,14 +10,14 @@ const ADMIN_PASSWORD = 'admin-password-1'
 const HOUR = 3600_000
 const DAY = 24 * HOUR
 
-interface Fixture { server: TestServer, db: ReturnType<typeof drizzle<typeof schema>>, admin: ReturnType<typeof client>, adminId: number }
+interface Fixture { server: TestServer, db: ServerDatabase, admin: ReturnType<typeof client>, adminId: number }
 
 async function startWithAdmin(): Promise<Fixture> {
   const server = await startServer({ env: { NUXT_ADMIN_EMAIL: ADMIN_EMAIL, NUXT_ADMIN_PASSWORD: ADMIN_PASSWORD } })
   const login = await client(server).raw<{ token: string, user: { id: number } }>('/api/login', { method: 'POST', body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })
   expect(login.status).toBe(200)
-  // The test reads and writes the server's own SQLite file (WAL lets both work at once).
-  const db = drizzle(new Database(join(server.dataDir, 'nano-banana.db')), { schema })
+  // The test writes rows into the server's own database, as if they had been there for a while.
+  const db = await openServerDatabase(server.dataDir)
   return { server, db, admin: client(server, login._data!.token), adminId: login._data!.user.id }
 }
 
@@ -29,7 +26,7 @@ beforeAll(async () => {
   f = await startWithAdmin()
 })
 afterAll(async () => {
-  f?.db.$client.close()
+  await f?.db.close()
   await f?.server.stop()
 })
 
@@ -181,10 +178,10 @@ describe('GET /api/admin/users', () => {
   it('lists users with creations count and last activity, never a password hash', async () => {
     const user = await signUp(f.server)
     const later = new Date(Date.now() + HOUR)
-    f.db.insert(creations).values([
+    await f.db.write((tx, { creations }) => tx.insert(creations).values([
       { userId: user.user.id, prompt: 'a cat', imageUrl: '/images/a.png', thumbnailUrl: '/images/a.thumb.webp', modelUsed: 'nano-banana', size: '1:1', width: 1024, height: 1024 },
       { userId: user.user.id, prompt: 'a dog', imageUrl: '/images/b.png', thumbnailUrl: '/images/b.thumb.webp', modelUsed: 'nano-banana', size: '1:1', createdAt: later },
-    ]).run()
+    ]))
     const res = await f.admin.raw<AdminUserList>('/api/admin/users', { query: { query: user.email } })
     expect(res.status).toBe(200)
     expect(res._data!.total).toBe(1)
@@ -252,10 +249,10 @@ describe('GET /api/admin/users/:id', () => {
   it('returns the user, the recent ledger newest first and recent creations as Creation JSON', async () => {
     const user = await signUp(f.server)
     await f.admin('/api/admin/add-credits', { method: 'POST', body: { userId: user.user.id, amount: 2, reason: 'welcome' } })
-    const created = f.db.insert(creations).values({
+    const [created] = await f.db.write((tx, { creations }) => tx.insert(creations).values({
       userId: user.user.id, prompt: 'a banana', imageUrl: '/images/x.png', thumbnailUrl: '/images/x.thumb.webp',
       modelUsed: 'nano-banana', size: '16:9', kind: 'image-to-image', width: 1344, height: 768,
-    }).returning().get()
+    }).returning()) as [CreationRow]
     const res = await f.admin.raw<AdminUserDetail>(`/api/admin/users/${user.user.id}`)
     expect(res.status).toBe(200)
     const body = res._data!
@@ -336,12 +333,12 @@ describe('GET /api/admin/stats', () => {
       const now = Date.now()
       const u1 = await signUp(s.server)
       await signUp(s.server)
-      s.db.insert(users).values({ email: 'old@example.com', passwordHash: 'x', createdAt: new Date(now - 10 * DAY) }).run()
+      await s.db.write((tx, { users }) => tx.insert(users).values({ email: 'old@example.com', passwordHash: 'x', createdAt: new Date(now - 10 * DAY) }))
       await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: 10, reason: 'test' } })
       await s.admin('/api/admin/add-credits', { method: 'POST', body: { userId: u1.user.id, amount: -2, reason: 'test' } })
       const at = (ms: number) => new Date(ms)
       const job = { userId: u1.user.id, kind: 'text-to-image' as const, model: 'nano-banana', size: '1:1', cost: 1, provider: 'demo' }
-      s.db.insert(generationJobs).values([
+      await s.db.write((tx, { generationJobs }) => tx.insert(generationJobs).values([
         { ...job, status: 'succeeded', latencyMs: 100, createdAt: at(now) },
         { ...job, status: 'succeeded', latencyMs: 300, createdAt: at(now) },
         { ...job, status: 'succeeded', latencyMs: 200, createdAt: at(now) },
@@ -352,16 +349,16 @@ describe('GET /api/admin/stats', () => {
         { ...job, status: 'succeeded', latencyMs: 9999, createdAt: at(now - 3 * DAY) },
         { ...job, status: 'failed', errorCode: 'UPSTREAM_ERROR', createdAt: at(now - 3 * DAY) },
         { ...job, status: 'succeeded', latencyMs: 5, createdAt: at(now - 10 * DAY) },
-      ]).run()
+      ]))
       const entry = { userId: u1.user.id, balanceAfter: 0 }
-      s.db.insert(creditLedger).values([
+      await s.db.write((tx, { creditLedger }) => tx.insert(creditLedger).values([
         { ...entry, delta: -1, reason: 'generation' },
         { ...entry, delta: -1, reason: 'generation' },
         { ...entry, delta: -1, reason: 'generation' },
         { ...entry, delta: 1, reason: 'refund' },
         { ...entry, delta: 100, reason: 'admin_grant', createdAt: at(now - 10 * DAY) },
         { ...entry, delta: -7, reason: 'generation', createdAt: at(now - 10 * DAY) },
-      ]).run()
+      ]))
 
       const res = await s.admin.raw<AdminStats>('/api/admin/stats')
       expect(res.status).toBe(200)
@@ -374,7 +371,7 @@ describe('GET /api/admin/stats', () => {
       })
     }
     finally {
-      s.db.$client.close()
+      await s.db.close()
       await s.server.stop()
     }
   })
@@ -387,7 +384,7 @@ describe('GET /api/admin/stats', () => {
       expect(stats.users).toEqual({ total: 1, newLast7Days: 1 })
     }
     finally {
-      s.db.$client.close()
+      await s.db.close()
       await s.server.stop()
     }
   })
@@ -465,7 +462,7 @@ describe('redeem codes', () => {
   })
 
   it('answers 410 CODE_EXPIRED for an expired code and 404 NOT_FOUND for an unknown one, adding nothing', async () => {
-    const expired = f.db.insert(redeemCodes).values({ code: 'NB-2345-6789-ABCD-EFGH', credits: 9, expiresAt: new Date(Date.now() - 1000) }).returning().get()
+    const [expired] = await f.db.write((tx, { redeemCodes }) => tx.insert(redeemCodes).values({ code: 'NB-2345-6789-ABCD-EFGH', credits: 9, expiresAt: new Date(Date.now() - 1000) }).returning()) as [RedeemCodeRow]
     const user = await signUp(f.server)
     expectApiError(await user.api.raw('/api/credits/redeem', { method: 'POST', body: { code: expired.code } }), 410, 'CODE_EXPIRED')
     expectApiError(await user.api.raw('/api/credits/redeem', { method: 'POST', body: { code: 'NB-2222-3333-4444-5555' } }), 404, 'NOT_FOUND')

@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { imageFiles, waitForImageFile } from '../support/db'
+import { imageFiles, removeImageFile, waitForImageFile } from '../support/db'
 import { expectApiError } from '../support/expect'
 import { withUpstreamServer } from '../support/fixtures'
 import { signUp, startServer, tempDir, type TestServer } from '../support/server'
@@ -121,7 +120,7 @@ describe('thumbnails, made after the answer', () => {
     const thumb = creation.thumbnailUrl.slice('/images/'.length)
     // As if the queue had not got to it: the file is not there.
     await waitForImageFile(server.dataDir, thumb)
-    rmSync(join(server.dataDir, 'images', thumb))
+    removeImageFile(server.dataDir, thumb)
     const res = await fetch(`${server.url}${creation.thumbnailUrl}`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/webp')
@@ -140,7 +139,7 @@ describe('thumbnails, made after the answer', () => {
     const thumbs = made.map(c => c.thumbnailUrl.slice('/images/'.length))
     for (const thumb of thumbs) await waitForImageFile(dataDir, thumb)
     await own.stop({ keepData: true })
-    for (const thumb of thumbs) rmSync(join(dataDir, 'images', thumb))
+    for (const thumb of thumbs) removeImageFile(dataDir, thumb)
     own = await startServer({ dataDir })
     try {
       // Nobody asks for them: the start-up queue makes them.

@@ -1,10 +1,10 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { openSqlite, setDatabase } from '../../server/db'
+import { openDatabase, openSqlite, setDatabase, type Db, type Tables } from '../../server/db'
 import { resolveServerConfig, setServerConfig } from '../../server/utils/config'
 import { executePostgres, queryPostgres } from './postgres'
-import { postgresOf, ROOT, tempDir } from './server'
+import { bucketOf, postgresOf, ROOT, tempDir } from './server'
 
 /** A fresh, migrated SQLite file for one unit-test file (and the default settings); returns a cleanup function. */
 export function useTempDatabase(settings: Record<string, unknown> = {}) {
@@ -23,6 +23,21 @@ export function useTempDatabase(settings: Record<string, unknown> = {}) {
       await database.close()
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+export interface ServerDatabase {
+  /** Writes in a transaction, with the tables of the server's dialect. */
+  write: <T>(work: (tx: Db, tables: Tables) => Promise<T>) => Promise<T>
+  close: () => Promise<void>
+}
+
+/** The database of a running test server (its SQLite file or its PostgreSQL database), to write rows into. */
+export async function openServerDatabase(dataDir: string): Promise<ServerDatabase> {
+  const database = await openDatabase({ dataDir, databaseUrl: postgresOf(dataDir) ?? '' }, join(ROOT, 'drizzle'))
+  return {
+    write: work => database.transaction(tx => work(tx, database.tables)),
+    close: () => database.close(),
   }
 }
 
@@ -81,13 +96,23 @@ export function imageFilesAddedSince(dataDir: string, before: string[]) {
   return imageFiles(dataDir).map(finalName).filter(name => !had.has(name) && !(name.endsWith('_thumb.webp') && hadStems.has(name.slice(0, -'_thumb.webp'.length))))
 }
 
+/** The names in the image store: the data folder's images/, or on the cluster the bucket's keys. */
 export function imageFiles(dataDir: string) {
+  const bucket = bucketOf(dataDir)
+  if (bucket) return [...bucket.objects.keys()]
   try {
     return readdirSync(join(dataDir, 'images'))
   }
   catch {
     return []
   }
+}
+
+/** Removes a file from the image store, as if it had never been made. */
+export function removeImageFile(dataDir: string, name: string) {
+  const bucket = bucketOf(dataDir)
+  if (bucket) bucket.objects.delete(name)
+  else rmSync(join(dataDir, 'images', name))
 }
 
 /** Waits until a file is in the image store (thumbnails are made just after the answer). */

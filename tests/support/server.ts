@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ofetch } from 'ofetch'
+import type { FakeS3 } from './fake-s3'
 import { createDatabase } from './postgres'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -35,6 +36,10 @@ export interface StartOptions {
   entry?: string
   /** Keep the variables the test runner has (off: only what a deployer sets). */
   inheritEnv?: boolean
+  /** One process, even on a run against the cluster (the `cluster` project). */
+  single?: boolean
+  /** This port rather than a free one. */
+  port?: number
 }
 
 export function freePort(): Promise<number> {
@@ -53,20 +58,31 @@ export function tempDir(prefix = 'nano-banana-test-') {
   return mkdtempSync(join(tmpdir(), prefix))
 }
 
-// On a run against PostgreSQL (the `postgres` project), the database of each data folder: servers
-// started on one folder share it, as they share the SQLite file otherwise.
-const databases = new Map<string, string>()
+// On a run against PostgreSQL (the `postgres` and `cluster` projects), the database (and on the
+// cluster, the bucket) of each data folder: servers started on one folder share it, as they share
+// the SQLite file otherwise.
+const stores = new Map<string, { database: string, bucket?: FakeS3 }>()
+
+/** Records that a data folder's server keeps its data in this database (and bucket). */
+export function sharesDatabase(dataDir: string, database: string, bucket?: FakeS3) {
+  stores.set(dataDir, { database, bucket })
+}
 
 /** The PostgreSQL database a test server's data folder stands for, on a run against PostgreSQL. */
 export function postgresOf(dataDir: string): string | undefined {
-  return databases.get(dataDir)
+  return stores.get(dataDir)?.database
+}
+
+/** The fake S3 bucket a test server's images are in, on the cluster. */
+export function bucketOf(dataDir: string): FakeS3 | undefined {
+  return stores.get(dataDir)?.bucket
 }
 
 async function databaseFor(dataDir: string): Promise<string | undefined> {
   const server = process.env.TEST_POSTGRES_URL
   if (!server) return undefined
-  let url = databases.get(dataDir)
-  if (!url) databases.set(dataDir, url = await createDatabase(server))
+  let url = postgresOf(dataDir)
+  if (!url) stores.set(dataDir, { database: url = await createDatabase(server) })
   return url
 }
 
@@ -87,7 +103,9 @@ function waitForExit(child: ChildProcess) {
 
 /** Runs the built server (`node .output/server/index.mjs`) on a free port with its own data folder. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const port = await freePort()
+  // Loaded only then: the cluster's module needs this one (and Nginx's) loaded first.
+  if (process.env.TEST_CLUSTER && !options.single) return (await import('./cluster')).startCluster(options)
+  const port = options.port ?? await freePort()
   const dataDir = options.dataDir ?? tempDir()
   const env: Record<string, string> = {
     ...(options.inheritEnv === false ? { PATH: process.env.PATH ?? '' } : cleanEnv()),
@@ -100,7 +118,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     // which the app believes from the loopback address only (as it would from Nginx on the host).
     NUXT_TRUST_PROXY: '127.0.0.1',
   }
-  const database = await databaseFor(dataDir)
+  const database = options.env?.NUXT_DATABASE_URL ? undefined : await databaseFor(dataDir)
   if (database) env.NUXT_DATABASE_URL = database
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) Reflect.deleteProperty(env, k)

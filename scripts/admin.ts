@@ -199,12 +199,12 @@ async function run(argv: string[]): Promise<void> {
       if (copyImages && !config.s3) throw new UsageError('--s3 copies the images into the bucket NUXT_S3_* name: set NUXT_S3_BUCKET, NUXT_S3_ACCESS_KEY_ID, NUXT_S3_SECRET_ACCESS_KEY (and NUXT_S3_ENDPOINT, NUXT_S3_REGION as the service needs)')
       if (config.s3) await checkBucket(config.s3)
       const images = imageBucket(config) ?? createLocalImageStore(join(config.dataDir, 'images'))
+      const { problems } = await migrateToPostgres({ dataDir: config.dataDir, url: values.to, migrations: migrationsFolder(), images, copyImages, log: line => console.log(line) })
       if (!copyImages) {
         console.log(config.s3
           ? 'Images: not copied (no --s3); they are in the S3 bucket NUXT_S3_* name: the server on PostgreSQL needs the same NUXT_S3_* settings.'
           : `Images: not copied (no --s3); they stay in ${join(config.dataDir, 'images')}: the server on PostgreSQL needs the same NUXT_DATA_DIR.`)
       }
-      const { problems } = await migrateToPostgres({ dataDir: config.dataDir, url: values.to, migrations: migrationsFolder(), images, copyImages, log: line => console.log(line) })
       if (problems.length) throw new Error(`the target does not match the source:\n  ${problems.join('\n  ')}`)
       console.log('Verified: every table\'s rows, the credits, each balance against its ledger, and every creation\'s picture in the store.')
       return

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import { defineVitestProject } from '@nuxt/test-utils/config'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
-const POSTGRES_SPECS = ['admin', 'account', 'auth', 'generation', 'image-to-image', 'jobs', 'generation-recovery', 'gallery', 'gallery-organise', 'catalogue', 'peers', 'metrics', 'hardening']
+const POSTGRES_SPECS = ['admin', 'account', 'auth', 'generation', 'image-to-image', 'jobs', 'generation-recovery', 'gallery', 'gallery-organise', 'catalogue', 'peers', 'metrics', 'hardening', 'migrate']
+// Specs whose subject is PostgreSQL itself: in the `postgres` project only.
+const POSTGRES_ONLY_SPECS = ['migrate']
 
 const CLUSTER_SPECS = ['account', 'auth', 'generation', 'gallery', 'gallery-organise', 'admin']
 
@@ -23,7 +25,7 @@ export default defineConfig({
     // `vitest run` runs them all; `--project unit` (npm run test:unit), `api`, `e2e` or `deploy` runs one.
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.spec.ts'] } },
-      { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'] } },
+      { extends: true, test: { name: 'api', include: ['tests/api/**/*.spec.ts'], exclude: [...configDefaults.exclude, ...POSTGRES_ONLY_SPECS.map(name => `tests/api/${name}.spec.ts`)] } },
       // The API tests whose subject is the database, again with the server on PostgreSQL (a throwaway
       // cluster of Debian's PostgreSQL 15 for the run, a new database for each test server).
       {

@@ -12,7 +12,9 @@ import { DATABASE_FILE, openDatabase, setDatabase } from '../server/db'
 import { ensureAdmin } from '../server/services/accounts'
 import { addCredits, listUsers, promoteUser } from '../server/services/admin'
 import { backupDataFolder, hasDatabase, restoreDataFolder, type BackupSummary } from '../server/services/backup'
-import { createS3ImageStore } from '../server/services/storage/s3'
+import { migrateToPostgres } from '../server/services/migrate'
+import { createLocalImageStore } from '../server/services/storage/local'
+import { checkBucket, createS3ImageStore } from '../server/services/storage/s3'
 import { configFromEnv, resolveServerConfig, s3SettingsProblem, setServerConfig, type ServerConfig } from '../server/utils/config'
 import { AppError } from '../server/utils/errors'
 import { CreditAmountSchema, CreditReasonSchema } from '../shared/schemas/admin'
@@ -32,14 +34,20 @@ Commands:
                                          an S3 bucket stay there: the database only)
   restore <folder> [--replace]           put a backup back into the data folder (stop the server
                                          first; --replace overwrites a database that is there)
+  migrate --to <postgres-url> [--s3]     copy the data folder's SQLite database into PostgreSQL (stop
+                                         the server first), and with --s3 its images into the bucket
+                                         NUXT_S3_* name; then verify; safe to run again
   help                                   show this text
 
 Options:
   --env <file>        read settings from this file (default: .env in the current folder, if any);
                       variables already set in the environment win
   --init              create the database if the data folder has none (otherwise refused)
+  --to <url>          migrate: the PostgreSQL database to fill (postgres://user:password@host/db)
+  --s3                migrate: copy the images folder into the S3 bucket too
 
-The database is $NUXT_DATA_DIR/nano-banana.db (default ./data/nano-banana.db); migrations are applied first.
+The database is $NUXT_DATA_DIR/nano-banana.db (default ./data/nano-banana.db), or PostgreSQL at
+$NUXT_DATABASE_URL (migrate always reads the SQLite file); migrations are applied first.
 Exit codes: 0 done, 1 the operation failed, 2 wrong usage.`
 
 class UsageError extends Error {}
@@ -94,8 +102,8 @@ function describeBackup(summary: BackupSummary) {
   return lines.join('\n')
 }
 
-const OPTIONS_WITH_VALUE = new Set(['reason', 'query', 'env'])
-const FLAGS = new Set(['init', 'replace'])
+const OPTIONS_WITH_VALUE = new Set(['reason', 'query', 'env', 'to'])
+const FLAGS = new Set(['init', 'replace', 's3'])
 
 /** `--reason text`, `--reason=text`, `--query …`, `--help`; everything else (a negative amount too) is an argument. */
 function parseArgv(argv: string[]) {
@@ -105,7 +113,7 @@ function parseArgv(argv: string[]) {
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    const option = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg)
+    const option = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg)
     if (arg === '-h' || arg === '--help') help = true
     else if (option && OPTIONS_WITH_VALUE.has(option[1]!)) {
       const value = option[2] ?? argv[++i]
@@ -182,6 +190,23 @@ async function run(argv: string[]): Promise<void> {
       if (config.databaseUrl) throw new Error('restore fills a SQLite data folder; with NUXT_DATABASE_URL set, restore PostgreSQL with pg_restore')
       const summary = await restoreDataFolder(args[0]!, config.dataDir, flags.has('replace'), imageBucket(config))
       console.log(`Restored ${args[0]} into ${config.dataDir}: ${describeBackup(summary)}`)
+      return
+    }
+    case 'migrate': {
+      expect(0)
+      if (!values.to || !/^postgres(?:ql)?:\/\/./.test(values.to)) throw new UsageError('migrate needs --to postgres://user:password@host:port/database')
+      const copyImages = flags.has('s3')
+      if (copyImages && !config.s3) throw new UsageError('--s3 copies the images into the bucket NUXT_S3_* name: set NUXT_S3_BUCKET, NUXT_S3_ACCESS_KEY_ID, NUXT_S3_SECRET_ACCESS_KEY (and NUXT_S3_ENDPOINT, NUXT_S3_REGION as the service needs)')
+      if (config.s3) await checkBucket(config.s3)
+      const images = imageBucket(config) ?? createLocalImageStore(join(config.dataDir, 'images'))
+      const { problems } = await migrateToPostgres({ dataDir: config.dataDir, url: values.to, migrations: migrationsFolder(), images, copyImages, log: line => console.log(line) })
+      if (!copyImages) {
+        console.log(config.s3
+          ? 'Images: not copied (no --s3); they are in the S3 bucket NUXT_S3_* name: the server on PostgreSQL needs the same NUXT_S3_* settings.'
+          : `Images: not copied (no --s3); they stay in ${join(config.dataDir, 'images')}: the server on PostgreSQL needs the same NUXT_DATA_DIR.`)
+      }
+      if (problems.length) throw new Error(`the target does not match the source:\n  ${problems.join('\n  ')}`)
+      console.log('Verified: every table\'s rows, the credits, each balance against its ledger, and every creation\'s picture in the store.')
       return
     }
     default:

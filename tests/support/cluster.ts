@@ -73,13 +73,23 @@ async function startBalancer(upstreams: number[]) {
   }
 }
 
-export async function startCluster(options: StartOptions & { instances?: number } = {}): Promise<Cluster> {
+export interface ClusterOptions extends StartOptions {
+  instances?: number
+  /** An existing database and bucket (the target of a migration) rather than new ones. */
+  database?: string
+  bucket?: FakeS3
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const server = process.env.TEST_POSTGRES_URL
   if (!server) throw new Error('the cluster needs the postgres project\'s PostgreSQL (TEST_POSTGRES_URL)')
   const dataDir = options.dataDir ?? tempDir()
   // A data folder started again (its data kept) stands for the same database and bucket.
-  const database = postgresOf(dataDir) ?? await createDatabase(server)
-  const bucket = bucketOf(dataDir) ?? await startFakeS3()
+  const database = options.database ?? postgresOf(dataDir) ?? await createDatabase(server)
+  const givenBucket = options.bucket ?? bucketOf(dataDir)
+  const bucket = givenBucket ?? await startFakeS3()
+  // A bucket it was given is its giver's to close.
+  const closeBucket = () => (givenBucket === options.bucket && options.bucket ? Promise.resolve() : bucket.close())
   // Each instance named for good (as a deployer's unit files would), so a restart knows its own jobs.
   const instanceOptions = (index: number): StartOptions => ({
     ...options,
@@ -116,13 +126,13 @@ export async function startCluster(options: StartOptions & { instances?: number 
       await balancer.stop()
       await Promise.all(instances.map(instance => instance.stop({ keepData })))
       if (keepData) return
-      await bucket.close()
+      await closeBucket()
       if (!keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
     async kill() {
       await Promise.all(instances.map(instance => instance.kill()))
       await balancer.stop()
-      await bucket.close()
+      await closeBucket()
     },
   }
   return cluster

@@ -45,5 +45,10 @@ export function createLocalImageStore(dir: string): ImageStore {
       const old = await Promise.all(names.map(name => stat(join(dir, name)).then(info => info.mtime < modifiedBefore, () => false)))
       return names.filter((_, index) => old[index])
     },
+    async sizes() {
+      const names = await readdir(dir).catch(() => [] as string[])
+      const infos = await Promise.all(names.map(name => stat(join(dir, name)).catch(() => undefined)))
+      return new Map(names.flatMap((name, index) => infos[index]?.isFile() ? [[name, infos[index].size] as const] : []))
+    },
   }
 }

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { Readable } from 'node:stream'
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { type _Object, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { CONTENT_TYPES, IMAGE_NAME, type ImageStore } from '#server/services/storage/types'
 import type { S3Settings } from '#server/utils/config'
 
@@ -44,6 +44,20 @@ function isMissing(error: unknown) {
 export function createS3ImageStore(s3: S3Settings): ImageStore {
   const client = createClient(s3)
   const Bucket = s3.bucket
+  async function listObjects() {
+    const objects: (_Object & { Key: string })[] = []
+    let ContinuationToken: string | undefined
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
+      for (const object of page.Contents ?? []) {
+        // Only what this app writes: a bucket shared with other things keeps them (the start-up
+        // removes unreferenced pictures from what is listed here).
+        if (object.Key && IMAGE_NAME.test(object.Key)) objects.push({ ...object, Key: object.Key })
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (ContinuationToken)
+    return objects
+  }
   return {
     async put(name, data) {
       const type = CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream'
@@ -74,20 +88,11 @@ export function createS3ImageStore(s3: S3Settings): ImageStore {
       }
     },
     async list({ modifiedBefore } = {}) {
-      const names: string[] = []
-      let ContinuationToken: string | undefined
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, ContinuationToken }))
-        for (const object of page.Contents ?? []) {
-          // Only what this app writes: a bucket shared with other things keeps them (the start-up
-          // removes unreferenced pictures from what is listed here).
-          if (!object.Key || !IMAGE_NAME.test(object.Key)) continue
-          if (modifiedBefore && !(object.LastModified && object.LastModified < modifiedBefore)) continue
-          names.push(object.Key)
-        }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-      } while (ContinuationToken)
-      return names
+      const objects = await listObjects()
+      return objects.filter(object => !modifiedBefore || (object.LastModified && object.LastModified < modifiedBefore)).map(object => object.Key)
+    },
+    async sizes() {
+      return new Map((await listObjects()).map(object => [object.Key, object.Size ?? 0]))
     },
   }
 }

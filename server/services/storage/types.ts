@@ -9,6 +9,8 @@ export interface ImageStore {
   exists: (name: string) => Promise<boolean>
   /** Every file's name; with `modifiedBefore`, only the files last written before that moment. */
   list: (options?: { modifiedBefore?: Date }) => Promise<string[]>
+  /** Every file's size in bytes, by name (one listing, not a request per file). */
+  sizes: () => Promise<Map<string, number>>
 }
 
 /** A stored picture's name: 22 random characters, `_thumb` for a thumbnail, and the type. */

@@ -85,7 +85,8 @@ describe('two instances behind Nginx on PostgreSQL and S3', () => {
   })
 
   it('fails and refunds the jobs of an instance killed mid-generation when it starts again, and leaves the other instance\'s running job alone', async () => {
-    upstream.fallback = { kind: 'delay', ms: 6000, then: { kind: 'b64' } }
+    // Long enough that the other instance's job is still running after the restart, on a slow machine too.
+    upstream.fallback = { kind: 'delay', ms: 12_000, then: { kind: 'b64' } }
     const a = await signUp(cluster)
     const b = await signUp(cluster)
     const before = upstream.requests.length
@@ -104,7 +105,7 @@ describe('two instances behind Nginx on PostgreSQL and S3', () => {
     expect(jobsOf(cluster.dataDir, a.user.id)).toMatchObject([{ status: 'failed', error_code: 'INTERRUPTED' }])
     expect(ledgerOf(cluster.dataDir, a.user.id).map(row => row.delta)).toEqual([3, -1, 1])
     expect(jobsOf(cluster.dataDir, b.user.id)).toMatchObject([{ status: 'running' }])
-    const deadline = Date.now() + 20_000
+    const deadline = Date.now() + 30_000
     while (jobsOf(cluster.dataDir, b.user.id)[0]!.status === 'running' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
     expect(jobsOf(cluster.dataDir, b.user.id)).toMatchObject([{ status: 'succeeded' }])
     expect(ledgerOf(cluster.dataDir, b.user.id).map(row => row.delta)).toEqual([3, -1])

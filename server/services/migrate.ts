@@ -13,7 +13,7 @@ import * as postgresTables from '#server/db/schema.postgres'
 import { hasDatabase } from '#server/services/backup'
 import { createLocalImageStore } from '#server/services/storage/local'
 import { IMAGE_NAME, type ImageStore } from '#server/services/storage/types'
-import { imageNameFromUrl } from '#server/services/storage'
+import { imageNameFromUrl, readAll } from '#server/services/storage'
 
 type Row = Record<string, unknown>
 type TableName = keyof typeof sqliteTables
@@ -177,9 +177,7 @@ async function copyImageFiles(dataDir: string, bucket: ImageStore, log: (line: s
       const file = await folder.open(name)
       // Deleted since it was listed: its row is gone too (the server was running after all).
       if (!file) continue
-      const chunks: Buffer[] = []
-      for await (const chunk of file.stream) chunks.push(chunk as Buffer)
-      await bucket.put(name, Buffer.concat(chunks))
+      await bucket.put(name, await readAll(file.stream))
     }
   }
   await Promise.all(Array.from({ length: IMAGE_COPIES_AT_ONCE }, worker))

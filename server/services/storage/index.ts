@@ -67,7 +67,8 @@ export async function storeImage(store: ImageStore, data: Buffer): Promise<Store
   return { image, thumbnail: thumbnailName(image), width: rotated ? meta.height : meta.width, height: rotated ? meta.width : meta.height }
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
+/** A stored file's bytes, whole (a picture is at most a few megabytes). */
+export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)

@@ -176,7 +176,12 @@ async function makePicture(job: GenerationJobRow, images: InputImage[], firstSlo
     if (result.mode !== model.mode) await rememberMode(model.id, result.mode)
     // While pictures arrive, thumbnails wait: the answers come first.
     holdThumbnails()
-    stored = await storeImage(useImages(), result.image)
+    try {
+      stored = await storeImage(useImages(), result.image)
+    }
+    finally {
+      result.release?.()
+    }
     await recordCreation(job, {
       prompt: job.prompt,
       imageUrl: imageUrl(stored.image),

@@ -79,6 +79,22 @@ describe('text-to-image through an OpenAI-compatible API', () => {
     expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).format).toBe('png')
   })
 
+  it('keeps every picture of a burst byte for byte, answers of different sizes read into reused memory', async () => {
+    // Each answer is a different picture of random pixels, large and small in turn, so that a buffer
+    // reused for the next answer while a picture still needed it would show as a wrong picture.
+    const sides = [640, 160, 480, 96, 560, 200, 400, 128, 600, 240, 320, 64]
+    upstream.queue.push(...sides.map(noise => ({ kind: 'b64' as const, noise })))
+    const before = upstream.pictures.length
+    const users = await Promise.all(sides.slice(0, sides.length / 2).map(() => signUp(server)))
+    const answers = await Promise.all(users.flatMap(({ api }) => [1, 2].map(n => api<{ creation: { imageUrl: string, width: number } }>('/api/generate/text-to-image', { method: 'POST', body: { prompt: `burst ${n}` } }))))
+    const sent = upstream.pictures.slice(before)
+    expect(sent).toHaveLength(sides.length)
+    const kept = await Promise.all(answers.map(async ({ creation }) => Buffer.from(await (await fetch(`${server.url}${creation.imageUrl}`)).arrayBuffer())))
+    const hex = (pictures: Buffer[]) => pictures.map(picture => picture.toString('hex')).sort()
+    expect(hex(kept)).toEqual(hex(sent))
+    expect(answers.map(({ creation }) => creation.width).sort((a, b) => a - b)).toEqual([...sides].sort((a, b) => a - b))
+  })
+
   it.each(['2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '21:9'])('passes size %s upstream as WxH', async (size) => {
     const { api } = await signUp(server)
     const res = await api.raw('/api/generate/text-to-image', { method: 'POST', body: { prompt: 'shape', size } })

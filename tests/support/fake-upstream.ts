@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -15,7 +16,7 @@ import { ROOT } from './server'
  * is chosen per test, including each way the real service fails.
  */
 export type Behaviour
-  = | { kind: 'b64' }
+  = | { kind: 'b64', noise?: number } // `noise`: a picture of random pixels this many pixels square, unlike any other
     | { kind: 'url' } // an image URL that works once, then has expired (403)
     | { kind: 'url-403' } // an image URL that is already expired
     | { kind: 'status', status: number, code?: string, message?: string, type?: string }
@@ -106,6 +107,10 @@ async function imageFor(size: unknown): Promise<Buffer> {
   return sharp({ create: { width: w, height: h, channels: 3, background: { r: 240, g: 190, b: 40 } } }).png().toBuffer()
 }
 
+function noiseImage(side: number): Promise<Buffer> {
+  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).png().toBuffer()
+}
+
 const dataUrlPattern = /^data:(image\/[\w.+-]+);base64,([A-Za-z0-9+/=]+)$/
 
 function decodeDataUrl(field: string, url: string): RecordedFile {
@@ -142,9 +147,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'Content-Type': 'application/json' })
-  res.end(JSON.stringify(body))
+/** `declared`: with a Content-Length, as most gateways send; else chunked. */
+function sendJson(res: ServerResponse, status: number, body: unknown, declared = false) {
+  const text = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, { 'Content-Type': 'application/json', ...(declared ? { 'Content-Length': text.length } : {}) })
+  res.end(text)
 }
 
 function openAiError(res: ServerResponse, status: number, message: string, type: string, code: string | null) {
@@ -225,9 +232,9 @@ export async function startFakeUpstream(apiKey = 'sk-test-fake-upstream', option
         // The images API has no place for words: the picture is simply missing.
         return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [] })
       case 'b64': {
-        const picture = await imageFor(size)
+        const picture = behaviour.noise ? await noiseImage(behaviour.noise) : await imageFor(size)
         state.pictures.push(picture)
-        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: picture.toString('base64') }] })
+        return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: picture.toString('base64') }] }, Boolean(behaviour.noise))
       }
       case 'url':
       case 'url-403':

@@ -91,10 +91,12 @@ const BACKSLASH = 0x5C
 const SLICE = 64 * 1024
 
 /**
- * The images API's usual answer, read without parsing it: the first `"b64_json": "…"` value, decoded.
- * A 1024² picture is a 2–3 MB answer; skipping JSON.parse and the string copies it makes keeps the
- * event loop and memory free when hundreds arrive at once. Undefined when the answer is not that
- * simple (no such field, or escapes in it): then it is parsed as JSON.
+ * The images API's usual answer, read without parsing it: the first `"b64_json": "…"` value, decoded
+ * **into the answer's own memory** (the picture is a view of its first bytes; the rest of the answer
+ * is overwritten). A 1024² picture is a 2–3 MB answer; skipping JSON.parse, its string copies and a
+ * second buffer keeps the event loop and memory free when hundreds arrive at once. Undefined, with
+ * the answer untouched, when it is not that simple (no such field, or escapes in it): then it is
+ * parsed as JSON.
  */
 export function b64JsonField(answer: Buffer): Buffer | undefined {
   const key = answer.indexOf(B64_KEY)
@@ -109,8 +111,9 @@ export function b64JsonField(answer: Buffer): Buffer | undefined {
   const end = answer.indexOf(QUOTE, start)
   if (i >= answer.length || end < 0 || end === start) return undefined
   if (answer.subarray(start, end).includes(BACKSLASH)) return undefined
-  const decoded = Buffer.allocUnsafe(Math.ceil((end - start) / 4) * 3)
+  // Each slice is copied into a string before its bytes are written, and the bytes written so far
+  // (three for every four characters read) never reach the next slice's characters.
   let written = 0
-  for (let at = start; at < end; at += SLICE) written += decoded.write(answer.toString('latin1', at, Math.min(end, at + SLICE)), written, 'base64')
-  return decoded.subarray(0, written)
+  for (let at = start; at < end; at += SLICE) written += answer.write(answer.toString('latin1', at, Math.min(end, at + SLICE)), written, 'base64')
+  return answer.subarray(0, written)
 }

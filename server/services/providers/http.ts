@@ -17,6 +17,41 @@ const DECODERS: Record<string, (data: Buffer, options: zlib.ZlibOptions) => Prom
   br: promisify(zlib.brotliDecompress),
 }
 
+// Answer buffers kept for the next answer. Every new Buffer is external memory to V8, which collects
+// garbage each time enough of it was allocated: a burst of 2.6 MB answers, each read into a new
+// buffer, ran a full collection every few pictures (docs/PERFORMANCE.md, "Fewer collections").
+const SPARE_BYTES = 48 * 1024 * 1024
+const SPARE_MAX = 16 * 1024 * 1024
+const MB = 1024 * 1024
+const spares: Buffer[] = []
+const lent = new WeakSet<ArrayBufferLike>()
+
+function borrow(size: number): Buffer {
+  if (size > SPARE_MAX) return Buffer.allocUnsafe(size)
+  const i = spares.findIndex(spare => spare.length >= size)
+  const whole = i >= 0 ? spares.splice(i, 1)[0]! : Buffer.allocUnsafeSlow(Math.ceil(size / MB) * MB)
+  lent.add(whole.buffer)
+  return whole.subarray(0, size)
+}
+
+function joined(chunks: Buffer[], size: number): Buffer {
+  const whole = borrow(size)
+  let at = 0
+  for (const chunk of chunks) at += chunk.copy(whole, at)
+  return whole
+}
+
+/**
+ * Gives back the buffer of an answer read by `bytes()` once nothing reads it any more (copies made
+ * from it, such as parsed JSON or a decoded picture, stay valid). Not giving it back is safe: it is
+ * then collected as usual.
+ */
+export function releaseAnswer(bytes: Buffer) {
+  if (!lent.delete(bytes.buffer)) return
+  const kept = spares.reduce((sum, spare) => sum + spare.length, 0)
+  if (kept + bytes.buffer.byteLength <= SPARE_BYTES) spares.push(Buffer.from(bytes.buffer))
+}
+
 /** The answer is larger than the caller takes. */
 export class AnswerTooLargeError extends Error {}
 /** The connection ended before the whole answer arrived. */
@@ -76,12 +111,14 @@ function readBody(response: http.IncomingMessage, { maxBytes, signal }: Upstream
   const declared = Number(response.headers['content-length'])
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false
+    let whole: Buffer | null = null
     const finish = (error: Error | null, bytes?: Buffer) => {
       if (settled) return
       settled = true
       signal.removeEventListener('abort', onAbort)
       if (error) {
         response.destroy()
+        if (whole) releaseAnswer(whole)
         reject(error)
       }
       else resolve(bytes!)
@@ -91,10 +128,11 @@ function readBody(response: http.IncomingMessage, { maxBytes, signal }: Upstream
     signal.addEventListener('abort', onAbort, { once: true })
     if (declared > maxBytes) return finish(new AnswerTooLargeError(`The answer is ${declared} bytes.`))
     // With a declared length, one buffer of that size: no second copy when the last piece arrives.
-    const whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null
+    if (Number.isSafeInteger(declared) && declared > 0) whole = borrow(declared)
     const chunks: Buffer[] = []
     let size = 0
     response.on('data', (chunk: Buffer) => {
+      if (settled) return
       if (size + chunk.length > (whole?.length ?? maxBytes)) return finish(whole ? new AnswerCutOffError('More bytes than declared.') : new AnswerTooLargeError(`The answer is over ${maxBytes} bytes.`))
       if (whole) chunk.copy(whole, size)
       else chunks.push(chunk)
@@ -102,7 +140,7 @@ function readBody(response: http.IncomingMessage, { maxBytes, signal }: Upstream
     })
     response.on('end', () => {
       if (whole && size !== whole.length) return finish(new AnswerCutOffError(`${size} of ${whole.length} bytes arrived.`))
-      finish(null, whole ?? Buffer.concat(chunks, size))
+      finish(null, whole ?? joined(chunks, size))
     })
     response.on('error', error => finish(signal.aborted ? abortReason(signal) : new AnswerCutOffError(error.message)))
     response.on('close', () => {
@@ -110,9 +148,12 @@ function readBody(response: http.IncomingMessage, { maxBytes, signal }: Upstream
     })
   }).then((bytes) => {
     if (encoding === 'identity' || bytes.length === 0) return bytes
-    if (!decode) throw new AnswerCutOffError(`Unknown content encoding ${encoding}.`)
+    if (!decode) {
+      releaseAnswer(bytes)
+      throw new AnswerCutOffError(`Unknown content encoding ${encoding}.`)
+    }
     return decode(bytes, { maxOutputLength: maxBytes }).catch((error: unknown) => {
       throw new AnswerCutOffError(error instanceof Error ? error.message : String(error))
-    })
+    }).finally(() => releaseAnswer(bytes))
   })
 }

@@ -1,7 +1,7 @@
-import type { Size } from '#shared/constants/catalog'
+import type { Size, UpstreamMode } from '#shared/constants/catalog'
 import { b64JsonField, findImage } from '#server/services/providers/answers'
 import { Semaphore } from '#server/utils/semaphore'
-import { AnswerTooLargeError, send, type UpstreamResponse } from '#server/services/providers/http'
+import { AnswerTooLargeError, releaseAnswer, send, type UpstreamResponse } from '#server/services/providers/http'
 import { ProviderError, type ImageProvider, type InputImage, type UpstreamRequest, type UpstreamResult } from '#server/services/providers/types'
 
 export interface OpenAiProviderOptions {
@@ -81,6 +81,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     if (response.ok) return bytes
 
     const error = (parse(bytes) as UpstreamError | undefined)?.error
+    releaseAnswer(bytes)
     if (error?.code && SAFETY_CODES.has(error.code)) throw new ProviderError('CONTENT_REJECTED', error.message ?? 'The request was rejected by the safety system.')
     if (response.status === 429) throw new ProviderError('RATE_LIMITED', 'The image service is busy. Try again shortly.')
     if (refusable && ROUTE_REFUSED.has(response.status)) throw new RouteRefused(`${path} answered ${response.status}`)
@@ -110,14 +111,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
   }
 
   /** The picture in any answer shape, downloaded at once when it is a URL (they expire within hours). */
-  async function picture(answer: Buffer, signal: AbortSignal): Promise<Buffer> {
+  async function picture(answering: Promise<Buffer>, signal: AbortSignal, mode: UpstreamMode): Promise<UpstreamResult> {
+    const answer = await answering
     const quick = b64JsonField(answer)
-    if (quick) return quick
+    // Decoded in the answer's memory, given back once the picture is stored.
+    if (quick) return { image: quick, mode, release: () => releaseAnswer(answer) }
     const json = parse(answer)
+    // What is needed of the answer is copied out of it now.
+    releaseAnswer(answer)
     if (json === undefined || typeof json !== 'object' || json === null) throw new ProviderError('UPSTREAM_ERROR', 'The image service answer could not be read.')
     const found = findImage(json)
-    if (found.kind === 'bytes') return found.data
-    if (found.kind === 'url') return download(found.url, signal)
+    if (found.kind === 'bytes') return { image: found.data, mode }
+    if (found.kind === 'url') return { image: await download(found.url, signal), mode }
     if (found.kind === 'text') throw new ProviderError('CONTENT_REJECTED', found.text.slice(0, 500))
     throw new ProviderError('CONTENT_REJECTED', 'The model answered without an image.')
   }
@@ -172,17 +177,17 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     name: 'openai',
     async generate(request: UpstreamRequest): Promise<UpstreamResult> {
       const signal = AbortSignal.timeout(options.timeoutMs)
-      if (request.mode === 'chat') return { image: await picture(await viaChat(request, signal), signal), mode: 'chat' }
+      if (request.mode === 'chat') return picture(viaChat(request, signal), signal, 'chat')
       if (request.mode === 'images-generations' || !request.images?.length) {
-        return { image: await picture(await viaGenerations(request, signal), signal), mode: request.mode }
+        return picture(viaGenerations(request, signal), signal, request.mode)
       }
       try {
-        return { image: await picture(await viaEdits(request, signal), signal), mode: 'images' }
+        return await picture(viaEdits(request, signal), signal, 'images')
       }
       catch (error) {
         if (!(error instanceof RouteRefused)) throw error
         // Some gateways refuse edits for these models and take the references on generations.
-        return { image: await picture(await viaGenerations(request, signal), signal), mode: 'images-generations' }
+        return picture(viaGenerations(request, signal), signal, 'images-generations')
       }
     },
   }

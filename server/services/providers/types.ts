@@ -30,6 +30,11 @@ export interface UpstreamRequest {
 
 export interface UpstreamResult {
   image: Buffer
+  /**
+   * Called once the image is stored: its memory may then be reused for the next answer, so the image
+   * must not be read afterwards. Absent when the image is a buffer of its own.
+   */
+  release?: () => void
   /** The way that worked: differs from the request's when a refused edit was retried another way. */
   mode: UpstreamMode
 }

@@ -113,7 +113,8 @@ export function openSqlite(file: string, migrationsFolder: string): Database {
   const writeDb = drizzleSqlite(writer, { schema: sqliteTables })
   retrying(() => migrateSqlite(writeDb, { migrationsFolder }), error => isLocked(error) || saysAlreadyExists(error))
   const reader = connectSqlite(file, true)
-  const turn = new Semaphore(1)
+  // Transactions queued behind each other run back to back for at most 5 ms, then let the loop turn.
+  const turn = new Semaphore(1, 5)
   return {
     dialect: 'sqlite',
     tables: sqliteTables,

@@ -31,7 +31,7 @@ const active = ({ generationJobs }: Tables) => inArray(generationJobs.status, [.
  */
 export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: number): Promise<Reservation> {
   try {
-    const { generationJobs, generationInputs } = useTables()
+    const { generationInputs } = useTables()
     return await inTransaction(async (tx) => {
       const total = job.n * job.cost
       // The user's row, locked on PostgreSQL until the end (SQLite's transactions take turns anyway):
@@ -42,7 +42,19 @@ export async function reserveJob(job: NewJob, inputs: JobInput[], maxActive: num
       const [counted] = await prepared(tx, 'activeJobCount', (db, tables) => db.select({ n: count() }).from(tables.generationJobs).where(and(eq(tables.generationJobs.userId, sql.placeholder('userId')), active(tables))))({ userId: job.userId })
       const running = counted?.n ?? 0
       if (running >= maxActive) throw new Refused({ ok: false, reason: 'TOO_MANY_ACTIVE', active: running })
-      const [row] = await tx.insert(generationJobs).values({ ...job, status: 'queued' }).returning()
+      const [row] = await prepared(tx, 'insertJob', (db, { generationJobs }) => db.insert(generationJobs).values({
+        userId: placeholder('userId'),
+        kind: placeholder('kind'),
+        model: placeholder('model'),
+        size: placeholder('size'),
+        prompt: placeholder('prompt'),
+        n: placeholder('n'),
+        cost: placeholder('cost'),
+        provider: placeholder('provider'),
+        status: 'queued',
+        // Given each time: a column's default is worked out once, when the statement is prepared.
+        createdAt: placeholder('createdAt'),
+      }).returning())({ ...job, createdAt: new Date() })
       for (const [position, input] of inputs.entries()) await tx.insert(generationInputs).values({ jobId: row!.id, position, ...input })
       const credits = await applyCreditChange(tx, { userId: job.userId, delta: -total, reason: 'generation', reference: `job:${row!.id}` })
       if (credits === null) throw new Refused({ ok: false, reason: 'INSUFFICIENT_CREDITS', credits: balance })
@@ -93,10 +105,25 @@ export async function jobInputs(jobId: number): Promise<JobInput[]> {
 
 /** A picture of a running job, as a creation of its owner (the job's first one is also linked from the job). */
 export async function recordCreation(job: GenerationJobRow, creation: NewCreation): Promise<CreationRow> {
-  const { creations, generationJobs } = useTables()
   return inTransaction(async (tx) => {
-    const [row] = await tx.insert(creations).values({ ...creation, userId: job.userId, jobId: job.id }).returning()
-    await tx.update(generationJobs).set({ creationId: row!.id }).where(and(eq(generationJobs.id, job.id), isNull(generationJobs.creationId)))
+    const [row] = await prepared(tx, 'insertCreation', (db, { creations }) => db.insert(creations).values({
+      userId: placeholder('userId'),
+      jobId: placeholder('jobId'),
+      prompt: placeholder('prompt'),
+      imageUrl: placeholder('imageUrl'),
+      thumbnailUrl: placeholder('thumbnailUrl'),
+      modelUsed: placeholder('modelUsed'),
+      upstreamModel: placeholder('upstreamModel'),
+      size: placeholder('size'),
+      kind: placeholder('kind'),
+      width: placeholder('width'),
+      height: placeholder('height'),
+      favorite: placeholder('favorite'),
+      createdAt: placeholder('createdAt'),
+    }).returning())({ kind: 'text-to-image', width: 0, height: 0, upstreamModel: null, favorite: false, ...creation, userId: job.userId, jobId: job.id, createdAt: new Date() })
+    await prepared(tx, 'linkFirstCreation', (db, { generationJobs }) => db.update(generationJobs)
+      .set({ creationId: placeholder('creationId') })
+      .where(and(eq(generationJobs.id, sql.placeholder('jobId')), isNull(generationJobs.creationId))))({ creationId: row!.id, jobId: job.id })
     return row!
   })
 }

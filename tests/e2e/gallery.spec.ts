@@ -215,6 +215,36 @@ describe('the gallery in Chromium', () => {
     await closeAll(context)
   })
 
+  it('does not move while its scripts and styles arrive over a slow link (no layout shift)', async () => {
+    // Styles that came with a script after the first paint (Element Plus's field styles did, once
+    // the preview dialog was loaded on demand) showed as the filters and everything below jumping.
+    const context = await web.browser.newContext({ viewport: PHONE })
+    try {
+      await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+      const page = await context.newPage()
+      await page.addInitScript(() => {
+        const shifts: { value: number, nodes: string[] }[] = []
+        Object.assign(window, { shifts })
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number, hadRecentInput: boolean, sources?: { node?: Node }[] })[]) {
+            if (!entry.hadRecentInput) shifts.push({ value: entry.value, nodes: (entry.sources ?? []).map(source => (source.node as Element | undefined)?.outerHTML?.slice(0, 80) ?? '') })
+          }
+        }).observe({ type: 'layout-shift', buffered: true })
+      })
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('Network.enable')
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 100_000 })
+      await page.goto(`${web.server.url}/gallery`)
+      await hydrated(page)
+      await expect.poll(() => page.getByTestId('gallery-grid').locator('img').count()).toBe(made.length)
+      await page.waitForTimeout(500)
+      expect(await page.evaluate(() => (window as unknown as { shifts: unknown[] }).shifts)).toEqual([])
+    }
+    finally {
+      await closeAll(context)
+    }
+  })
+
   it('shows placeholder tiles while the pictures load, on the page at once', async () => {
     const { context, page } = await ownerPage({ path: '/account' })
     const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')

@@ -1,11 +1,12 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { ACTIVE_JOB_STATUSES } from '#shared/constants/catalog'
 import { first, forUpdate, inTransaction, placeholder, prepared, useDb, useDialect, useTables, type Db, type Tables } from '#server/db'
-import type { creations, CreationRow, GenerationJobRow } from '#server/db/schema'
+import type { CreationRow, GenerationJobRow } from '#server/db/schema'
 import { applyCreditChange } from '#server/repositories/ledger'
 
 type NewJob = Pick<GenerationJobRow, 'userId' | 'kind' | 'model' | 'size' | 'prompt' | 'n' | 'cost' | 'provider'>
-type NewCreation = Omit<typeof creations.$inferInsert, 'id' | 'userId' | 'jobId' | 'createdAt'>
+// Every column of a new creation but its keys and its time (a new creation is never a favourite yet).
+type NewCreation = Pick<CreationRow, 'prompt' | 'imageUrl' | 'thumbnailUrl' | 'modelUsed' | 'upstreamModel' | 'size' | 'kind' | 'width' | 'height'>
 export interface JobInput { mime: string, data: Buffer }
 export interface Failure { code: string, message: string }
 
@@ -118,9 +119,9 @@ export async function recordCreation(job: GenerationJobRow, creation: NewCreatio
       kind: placeholder('kind'),
       width: placeholder('width'),
       height: placeholder('height'),
-      favorite: placeholder('favorite'),
+      favorite: false,
       createdAt: placeholder('createdAt'),
-    }).returning())({ kind: 'text-to-image', width: 0, height: 0, upstreamModel: null, favorite: false, ...creation, userId: job.userId, jobId: job.id, createdAt: new Date() })
+    }).returning())({ ...creation, userId: job.userId, jobId: job.id, createdAt: new Date() })
     await prepared(tx, 'linkFirstCreation', (db, { generationJobs }) => db.update(generationJobs)
       .set({ creationId: placeholder('creationId') })
       .where(and(eq(generationJobs.id, sql.placeholder('jobId')), isNull(generationJobs.creationId))))({ creationId: row!.id, jobId: job.id })

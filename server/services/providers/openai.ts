@@ -122,7 +122,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ImageProvi
     if (json === undefined || typeof json !== 'object' || json === null) throw new ProviderError('UPSTREAM_ERROR', 'The image service answer could not be read.')
     const found = findImage(json)
     if (found.kind === 'bytes') return { image: found.data, mode }
-    if (found.kind === 'url') return { image: await download(found.url, signal), mode }
+    if (found.kind === 'url') {
+      // Read into a lent buffer like any answer, and given back the same way.
+      const image = await download(found.url, signal)
+      return { image, mode, release: () => releaseAnswer(image) }
+    }
     if (found.kind === 'text') throw new ProviderError('CONTENT_REJECTED', found.text.slice(0, 500))
     throw new ProviderError('CONTENT_REJECTED', 'The model answered without an image.')
   }

@@ -44,8 +44,7 @@ const tiles = (page: Page) => page.getByTestId('gallery-item')
 const tileLabels = async (page: Page) => (await tiles(page).evaluateAll(els => els.map(el => el.getAttribute('aria-label') ?? '')))
 
 async function choose(page: Page, testid: string, option: string) {
-  await page.getByTestId(testid).click()
-  await page.getByRole('option', { name: option, exact: true }).click()
+  await page.getByTestId(testid).selectOption({ label: option })
 }
 
 describe('the gallery in Chromium', () => {

@@ -29,10 +29,23 @@ describe('gallery filters', () => {
     useCatalogStore().models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1'] }]
     const { wrapper, changes } = await mountFilters({ ...NO_FILTERS, q: 'fox', kind: 'image-to-image' })
     expect(wrapper.get<HTMLInputElement>('#gallery-search').element.value).toBe('fox')
-    expect(wrapper.get('[data-testid="gallery-model"]').text()).toContain('全部模型')
-    expect(wrapper.get('[data-testid="gallery-kind"]').text()).toContain('图生图')
+    const chosen = (name: string) => {
+      const select = wrapper.get<HTMLSelectElement>(`[data-testid="gallery-${name}"]`).element
+      return select.selectedOptions[0]?.textContent?.trim()
+    }
+    expect(chosen('model')).toBe('全部模型')
+    expect(chosen('kind')).toBe('图生图')
+    expect(wrapper.get('[data-testid="gallery-model"]').attributes('aria-label')).toBe('模型')
 
     await wrapper.get('[data-testid="gallery-favorites"] input').setValue(true)
     expect(changes).toEqual([{ ...NO_FILTERS, q: 'fox', kind: 'image-to-image', favorite: true }])
+  })
+
+  it('sends a model or kind at once, and "all" as no filter', async () => {
+    useCatalogStore().models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1'] }]
+    const { wrapper, changes } = await mountFilters({ ...NO_FILTERS, kind: 'image-to-image' })
+    await wrapper.get('[data-testid="gallery-model"]').setValue('nano-banana')
+    await wrapper.get('[data-testid="gallery-kind"]').setValue('*')
+    expect(changes).toEqual([{ ...NO_FILTERS, model: 'nano-banana', kind: 'image-to-image' }, { ...NO_FILTERS }])
   })
 })

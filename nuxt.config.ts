@@ -27,6 +27,13 @@ export default defineNuxtConfig({
     public: { version, sentryDsn: '' },
   },
 
+  experimental: {
+    // A link fetches (and runs) its page's code when someone points at it or focuses it, not as soon as
+    // it is on screen: every page's header links to three others, and loading their code while the
+    // page itself hydrates was a fifth of a first visit's main-thread work (docs/PERFORMANCE.md).
+    defaults: { nuxtLink: { prefetchOn: { visibility: false, interaction: true } } },
+  },
+
   compatibilityDate: '2025-07-15',
 
   nitro: {

@@ -244,6 +244,28 @@ describe('the gallery in Chromium', () => {
     }
   })
 
+  it('fetches another page\'s code only once its link is pointed at, not while the page itself starts', async () => {
+    // The header links to three pages: loading and running their code as soon as the links were on
+    // screen competed with the page's own start.
+    const context = await web.browser.newContext()
+    await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+    const page = await context.newPage()
+    const scripts: Promise<string>[] = []
+    page.on('response', (response) => {
+      if (/^\/_nuxt\/.+\.js$/.test(new URL(response.url()).pathname)) scripts.push(response.text())
+    })
+    const fetched = async (text: string) => (await Promise.all(scripts)).some(script => script.includes(text))
+    await page.goto(`${web.server.url}/gallery`)
+    await hydrated(page)
+    await page.waitForLoadState('networkidle')
+    expect(await fetched('studio-notice')).toBe(false)
+
+    await page.getByTestId('nav-studio').hover()
+    await expect.poll(() => fetched('studio-notice')).toBe(true)
+    expect(new URL(page.url()).pathname).toBe('/gallery')
+    await closeAll(context)
+  })
+
   it('shows placeholder tiles while the pictures load, on the page at once', async () => {
     const { context, page } = await ownerPage({ path: '/account' })
     const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')

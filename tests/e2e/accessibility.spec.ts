@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hydrated, screenshot } from '../support/browser'
-import { closeAll, DESKTOP, holdRequests, preferenceCookies, useBrowserServer } from '../support/e2e'
+import { closeAll, DESKTOP, holdRequests, preferenceCookies, seriousViolations, useBrowserServer } from '../support/e2e'
 import { client, signUp } from '../support/server'
 
 const ADMIN = { email: 'a11y-admin@example.com', password: 'a11y-admin-password-1' }
@@ -138,6 +138,33 @@ describe('focus rings in Chromium', () => {
     expect(now?.ring).not.toBeNull()
     expect(contrast(now!.ring!.color, now!.ring!.backdrop)).toBeGreaterThanOrEqual(3)
     await screenshot(page, `focus-ratio-${theme}`)
+    await closeAll(context)
+  })
+
+  it.each(['light', 'dark'] as const)('show on the user menu\'s items, opened and walked from the keyboard, the focus going back on Escape (%s)', async (theme) => {
+    // A sign-in of its own: the test ends by signing out.
+    const { token } = await client(web.server)<{ token: string }>('/api/login', { method: 'POST', body: ADMIN })
+    const { context, page } = await open('/gallery', theme, token)
+    await page.getByTestId('user-menu').focus()
+    await page.keyboard.press('Enter')
+    const names: string[] = []
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown']) {
+      const now = await focused(page)
+      names.push(now?.name ?? '')
+      expect(now?.ring, now?.name).not.toBeNull()
+      expect(contrast(now!.ring!.color, now!.ring!.backdrop), now!.name).toBeGreaterThanOrEqual(3)
+      await page.keyboard.press(key)
+    }
+    expect(names.map(name => /\[([\w-]+)\]/.exec(name)?.[1])).toEqual(['menu-account', 'menu-admin', 'sign-out'])
+    expect(await seriousViolations(page)).toEqual([])
+    await screenshot(page, `user-menu-${theme}`)
+    await page.keyboard.press('Escape')
+    expect(await page.getByRole('menu').count()).toBe(0)
+    expect((await focused(page))?.name).toContain('user-menu')
+    // Enter on an item does what a click does.
+    await page.keyboard.press('ArrowUp')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(url => url.pathname === '/login')
     await closeAll(context)
   })
 

@@ -267,6 +267,30 @@ describe('the gallery in Chromium', () => {
     await closeAll(context)
   })
 
+  it.each([
+    ['/gallery', 'gallery-grid'],
+    ['/studio', 'studio-notice'],
+    ['/account', 'account-credits'],
+  ])('names the code of %s in its HTML, so it arrives with the entry rather than after it', async (path, marker) => {
+    // The gallery's preview dialog once imported the favourite button from the page's chunk; the
+    // chunk then had no name the server could find, and the page's code came only once the entry ran.
+    const context = await web.browser.newContext()
+    await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+    const page = await context.newPage()
+    const scripts: Promise<{ path: string, text: string }>[] = []
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url())
+      if (/^\/_nuxt\/.+\.js$/.test(pathname)) scripts.push(response.text().then(text => ({ path: pathname, text }), () => ({ path: pathname, text: '' })))
+    })
+    const html = await (await page.goto(`${web.server.url}${path}`))!.text()
+    await hydrated(page)
+    await page.waitForLoadState('networkidle')
+    const own = (await Promise.all(scripts)).filter(script => script.text.includes(`"${marker}"`))
+    expect(own.length).toBeGreaterThan(0)
+    for (const script of own) expect(html).toContain(`href="${script.path}"`)
+    await closeAll(context)
+  })
+
   it('shows placeholder tiles while the pictures load, on the page at once', async () => {
     const { context, page } = await ownerPage({ path: '/account' })
     const pictures = await holdRequests(page, url => url.pathname === '/api/gallery')

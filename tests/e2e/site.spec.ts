@@ -95,7 +95,7 @@ describe('signed-in pages', () => {
       await shot(page, `account-${name}-${theme}`)
     }
     await closeAll(context)
-  })
+  }, 120_000) // two themes × four pages of axe: near a minute on this 2-core machine with the suite around it
 
   it('switches language and remembers it across a reload', async () => {
     const { context, page, account } = await web.signedIn()

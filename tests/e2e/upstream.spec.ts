@@ -77,5 +77,5 @@ describe('the studio on a real provider', () => {
     const meta = await sharp(sent[0]!.files[0]!.data).metadata()
     expect([meta.width, meta.height]).toEqual([640, 480])
     await closeAll(context)
-  })
+  }, 120_000) // an image-to-image generation end to end: it waits up to a minute for the picture under CI's load
 })

@@ -91,7 +91,8 @@ export async function creditsShown(page: Page) {
 /** Waits until an <img> has really decoded, and returns its natural size. */
 export async function loadedImageSize(page: Page, testId: string) {
   const img = page.getByTestId(testId)
-  await img.waitFor()
+  // A generated picture: under the whole suite's load on two cores, its way to the page can pass 30 s.
+  await img.waitFor({ timeout: 60_000 })
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 15_000 }).toBe(true)
   return img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }))
 }

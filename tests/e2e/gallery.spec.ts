@@ -41,6 +41,19 @@ async function ownerPage(options: { viewport?: { width: number, height: number }
 }
 
 const tiles = (page: Page) => page.getByTestId('gallery-item')
+
+/**
+ * The app's scripts the page fetches from now on, each with its path and text: a function that waits
+ * for them all. A script still arriving when the page closes has no text left to read (empty).
+ */
+function appScripts(page: Page) {
+  const scripts: Promise<{ path: string, text: string }>[] = []
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url())
+    if (/^\/_nuxt\/.+\.js$/.test(pathname)) scripts.push(response.text().then(text => ({ path: pathname, text }), () => ({ path: pathname, text: '' })))
+  })
+  return () => Promise.all(scripts)
+}
 const tileLabels = async (page: Page) => (await tiles(page).evaluateAll(els => els.map(el => el.getAttribute('aria-label') ?? '')))
 
 async function choose(page: Page, testid: string, option: string) {
@@ -250,12 +263,8 @@ describe('the gallery in Chromium', () => {
     const context = await web.browser.newContext()
     await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
     const page = await context.newPage()
-    const scripts: Promise<string>[] = []
-    page.on('response', (response) => {
-      // A script still arriving when the page closes has no text left to read.
-      if (/^\/_nuxt\/.+\.js$/.test(new URL(response.url()).pathname)) scripts.push(response.text().catch(() => ''))
-    })
-    const fetched = async (text: string) => (await Promise.all(scripts)).some(script => script.includes(text))
+    const scripts = appScripts(page)
+    const fetched = async (text: string) => (await scripts()).some(script => script.text.includes(text))
     await page.goto(`${web.server.url}/gallery`)
     await hydrated(page)
     await page.waitForLoadState('networkidle')
@@ -277,15 +286,11 @@ describe('the gallery in Chromium', () => {
     const context = await web.browser.newContext()
     await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
     const page = await context.newPage()
-    const scripts: Promise<{ path: string, text: string }>[] = []
-    page.on('response', (response) => {
-      const { pathname } = new URL(response.url())
-      if (/^\/_nuxt\/.+\.js$/.test(pathname)) scripts.push(response.text().then(text => ({ path: pathname, text }), () => ({ path: pathname, text: '' })))
-    })
+    const scripts = appScripts(page)
     const html = await (await page.goto(`${web.server.url}${path}`))!.text()
     await hydrated(page)
     await page.waitForLoadState('networkidle')
-    const own = (await Promise.all(scripts)).filter(script => script.text.includes(`"${marker}"`))
+    const own = (await scripts()).filter(script => script.text.includes(`"${marker}"`))
     expect(own.length).toBeGreaterThan(0)
     for (const script of own) expect(html).toContain(`href="${script.path}"`)
     await closeAll(context)

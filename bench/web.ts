@@ -4,8 +4,10 @@
 // (Lighthouse is fetched by npx, not a project dependency, so installs and CI don't carry it), through a
 // gzip layer like the deployment's Nginx, each page BENCH_WEB_RUNS times (3 unless set), with the median by
 // performance score. BENCH_WEB_REPORTS=<folder> keeps Lighthouse's JSON reports there.
+// BENCH_WEB_BASELINE=<another build's .output> (say, main's, built in a worktree) runs the same Lighthouse
+// passes on that build too, alternating with this one run by run, so both meet the same machine.
 import { execFile } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -89,7 +91,10 @@ async function lighthouse(url: string, cookie: string | undefined, run: number):
     const categories = Object.entries(result.categories).map(([name, c]) => `${name} ${Math.round(c.score * 100)}`).join(', ')
     const timings = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
       .map(id => `${id.split('-').map(w => w[0]!.toUpperCase()).join('')} ${result.audits[id]?.displayValue ?? '?'}`).join(', ')
-    if (process.env.BENCH_WEB_REPORTS) copyFileSync(report, join(process.env.BENCH_WEB_REPORTS, `${new URL(url).pathname.replace(/\W/g, '') || 'home'}-${run}.json`))
+    if (process.env.BENCH_WEB_REPORTS) {
+      mkdirSync(process.env.BENCH_WEB_REPORTS, { recursive: true })
+      copyFileSync(report, join(process.env.BENCH_WEB_REPORTS, `${new URL(url).pathname.replace(/\W/g, '') || 'home'}-${run}.json`))
+    }
     // The CPU's speed as Lighthouse measured it: on a shared 2-core machine it moves by half between runs.
     const text = `${categories} · ${timings} · benchmark index ${Math.round(result.environment.benchmarkIndex)}`
     return { performance: Math.round(result.categories.performance!.score * 100), text }
@@ -148,22 +153,36 @@ async function main() {
     console.log(`\nFirst-load JS for / : ${kb(first)} gzip — ${verdict} the ${BUDGET_KB} KB budget.`)
 
     console.log('\nLighthouse 12 (mobile, simulated throttling, through a gzip proxy like Nginx), fetched by npx on first use:')
-    const proxy = await gzipProxy(server.url)
+    const builds = [{ name: 'this build', server, cookie }]
+    const baselineDir = process.env.BENCH_WEB_BASELINE
+    if (baselineDir) {
+      const baseline = await startServer({ entry: join(baselineDir, 'server/index.mjs') })
+      builds.unshift({ name: 'baseline', server: baseline, cookie: `auth.token=${(await signUp(baseline)).token}` })
+    }
+    const proxies = await Promise.all(builds.map(b => gzipProxy(b.server.url)))
     try {
       for (const [path, withCookie] of [['/', false], ['/gallery', true]] as const) {
-        const runs: LighthouseRun[] = []
+        const runs: LighthouseRun[][] = builds.map(() => [])
         for (let run = 1; run <= RUNS; run++) {
-          const result = await lighthouse(`${proxy.url}${path}`, withCookie ? cookie : undefined, run)
-          if (!result) break
-          runs.push(result)
-          if (RUNS > 1) console.log(`  ${path.padEnd(9)} run ${run}: ${result.text}`)
+          for (const [i, build] of builds.entries()) {
+            const result = await lighthouse(`${proxies[i]!.url}${path}`, withCookie ? build.cookie : undefined, run)
+            if (!result) continue
+            runs[i]!.push(result)
+            if (RUNS > 1) console.log(`  ${path.padEnd(9)} ${baselineDir ? `${build.name.padEnd(10)} ` : ''}run ${run}: ${result.text}`)
+          }
         }
-        const median = runs.sort((a, b) => a.performance - b.performance)[Math.floor(runs.length / 2)]
-        console.log(`  ${path.padEnd(9)} ${median ? `${RUNS > 1 ? 'median: ' : ''}${median.text}` : 'could not run here (no Lighthouse package or no Chromium)'}`)
+        for (const [i, build] of builds.entries()) {
+          const sorted = runs[i]!.sort((a, b) => a.performance - b.performance)
+          const median = sorted[Math.floor(sorted.length / 2)]
+          const label = `${path.padEnd(9)} ${baselineDir ? `${build.name.padEnd(10)} ` : ''}`
+          const scores = sorted.length > 1 ? ` (runs: ${sorted.map(r => r.performance).join(', ')})` : ''
+          console.log(`  ${label}${median ? `${RUNS > 1 ? 'median: ' : ''}${median.text}${scores}` : 'could not run here (no Lighthouse package or no Chromium)'}`)
+        }
       }
     }
     finally {
-      proxy.close()
+      for (const proxy of proxies) proxy.close()
+      for (const build of builds) if (build.server !== server) await build.server.stop()
     }
 
     if (verdict === 'OVER') process.exitCode = 1

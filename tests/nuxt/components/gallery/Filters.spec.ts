@@ -25,6 +25,17 @@ describe('gallery filters', () => {
     expect(changes[0]).toEqual({ ...NO_FILTERS, q: 'red fox' })
   })
 
+  it('clears the search with its own button, shown only while there is something to clear', async () => {
+    const { wrapper, changes } = await mountFilters({ ...NO_FILTERS, q: 'fox' })
+    const clear = wrapper.get('[data-testid="gallery-search-clear"]')
+    expect(clear.attributes('aria-label')).toBe('清除搜索')
+    await clear.trigger('click')
+    expect(wrapper.get<HTMLInputElement>('#gallery-search').element.value).toBe('')
+    expect(wrapper.find('[data-testid="gallery-search-clear"]').exists()).toBe(false)
+    await expect.poll(() => changes.length).toBe(1)
+    expect(changes[0]).toEqual({ ...NO_FILTERS, q: '' })
+  })
+
   it('shows the filters it is given, "all" included, and changes favourites at once', async () => {
     useCatalogStore().models = [{ id: 'nano-banana', label: 'Nano Banana', cost: 1, supportsImageInput: true, maxInputImages: 3, sizes: ['1:1'] }]
     const { wrapper, changes } = await mountFilters({ ...NO_FILTERS, q: 'fox', kind: 'image-to-image' })

@@ -6,6 +6,7 @@
 // performance score. BENCH_WEB_REPORTS=<folder> keeps Lighthouse's JSON reports there.
 // BENCH_WEB_BASELINE=<another build's .output> (say, main's, built in a worktree) runs the same Lighthouse
 // passes on that build too, alternating with this one run by run, so both meet the same machine.
+// BENCH_WEB_PAGES=/gallery (comma-separated) limits the Lighthouse passes to those pages.
 import { execFile } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
@@ -161,7 +162,8 @@ async function main() {
     }
     const proxies = await Promise.all(builds.map(b => gzipProxy(b.server.url)))
     try {
-      for (const [path, withCookie] of [['/', false], ['/gallery', true]] as const) {
+      const only = process.env.BENCH_WEB_PAGES?.split(',')
+      for (const [path, withCookie] of ([['/', false], ['/gallery', true]] as const).filter(([path]) => !only || only.includes(path))) {
         const runs: LighthouseRun[][] = builds.map(() => [])
         for (let run = 1; run <= RUNS; run++) {
           for (const [i, build] of builds.entries()) {

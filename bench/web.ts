@@ -18,7 +18,8 @@ import { createGzip, gzipSync } from 'node:zlib'
 import { chromiumPath } from '../tests/support/browser'
 import { ROOT, signUp, startServer } from '../tests/support/server'
 
-const BUDGET_KB = 250
+// Issue 12's goal for a first visit to `/` (it was 250 KB before that issue).
+const BUDGET_KB = 150
 // Lighthouse's own advice for a score that moves between runs: run it several times, take the median.
 const RUNS = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 3))
 

@@ -84,6 +84,22 @@ describe('first visits in Chromium', () => {
   })
 })
 
+describe('the home page\'s language', () => {
+  it('switches everywhere on the page, sections below the fold of a phone included', async () => {
+    const context = await web.browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 600 } })
+    const page = await context.newPage()
+    await page.goto(`${web.server.url}/`)
+    await hydrated(page)
+    await page.getByTestId('language-switch').selectOption('en')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Draw what you imagine with one sentence')
+    // Never scrolled to: still taken over by the app, so they follow the switch too.
+    await expect.poll(() => page.locator('#nb-steps-title').textContent()).toContain('Three steps to a picture')
+    expect(await page.locator('#nb-examples-title').textContent()).toContain('One sentence, one picture')
+    expect(await page.getByTestId('home-example').last().locator('figcaption').textContent()).not.toMatch(/[\u4e00-\u9fff]/)
+    await closeAll(context)
+  })
+})
+
 describe('the home page\'s examples', () => {
   it('open the studio with their prompt filled in', async () => {
     const { context, page } = await web.signedIn()

@@ -5,14 +5,17 @@ type Theme = 'light' | 'dark'
  * they choose, the system's (`prefers-color-scheme`, known in the browser only: app/plugins/system-theme.client.ts).
  */
 export function useTheme() {
-  const cookie = useCookie<Theme | undefined>('nb_theme', { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax' })
-  const choice = useState<Theme | null>('theme', () => (cookie.value === 'dark' || cookie.value === 'light' ? cookie.value : null))
+  // Read from the cookie during the server render; the browser gets it with the page's state.
+  const choice = useState<Theme | null>('theme', () => {
+    const saved = useCookie('nb_theme').value
+    return saved === 'dark' || saved === 'light' ? saved : null
+  })
   const systemDark = useState('system-dark', () => false)
   const isDark = computed(() => (choice.value ?? (systemDark.value ? 'dark' : 'light')) === 'dark')
 
   function toggle() {
     choice.value = isDark.value ? 'light' : 'dark'
-    cookie.value = choice.value
+    rememberChoice('nb_theme', choice.value)
   }
 
   return { choice, systemDark, isDark, toggle }

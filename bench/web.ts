@@ -7,6 +7,8 @@
 // BENCH_WEB_BASELINE=<another build's .output> (say, main's, built in a worktree) runs the same Lighthouse
 // passes on that build too, alternating with this one run by run, so both meet the same machine.
 // BENCH_WEB_PAGES=/gallery (comma-separated) limits the Lighthouse passes to those pages.
+// BENCH_WEB_PICTURES=24 fills the signed-in account's gallery with that many pictures (the demo
+// provider's) before measuring, as someone's gallery is; by default it is a new account's, empty.
 import { execFile } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
@@ -16,12 +18,13 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createGzip, gzipSync } from 'node:zlib'
 import { chromiumPath } from '../tests/support/browser'
-import { ROOT, signUp, startServer } from '../tests/support/server'
+import { ROOT, signUp, startServer, type TestServer } from '../tests/support/server'
 
 // Issue 12's goal for a first visit to `/` (it was 250 KB before that issue).
 const BUDGET_KB = 150
 // Lighthouse's own advice for a score that moves between runs: run it several times, take the median.
 const RUNS = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 3))
+const PICTURES = Math.max(0, Number(process.env.BENCH_WEB_PICTURES ?? 0))
 
 interface Asset { url: string, kind: 'js' | 'css', raw: number, gzip: number }
 
@@ -131,15 +134,26 @@ async function measure(base: string, path: string, cookie?: string) {
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 
+/** A new account's session cookie, its gallery holding PICTURES pictures. */
+async function account(server: TestServer) {
+  const owner = await signUp(server)
+  for (let made = 0; made < PICTURES; made += 4) {
+    await owner.api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `A lighthouse on a cliff at dusk, picture ${made + 1}`, n: Math.min(4, PICTURES - made) } })
+  }
+  return `auth.token=${owner.token}`
+}
+
+// Enough credits for the pictures asked for.
+const serverOptions = PICTURES ? { env: { NUXT_SIGNUP_CREDITS: String(PICTURES) } } : {}
+
 async function main() {
   if (!existsSync(join(ROOT, '.output/server/index.mjs'))) {
     console.error('No build found: run `npm run build` first.')
     process.exit(1)
   }
-  const server = await startServer()
+  const server = await startServer(serverOptions)
   try {
-    const { token } = await signUp(server)
-    const cookie = `auth.token=${token}`
+    const cookie = await account(server)
     const pages = [await measure(server.url, '/'), await measure(server.url, '/studio', cookie), await measure(server.url, '/gallery', cookie)]
 
     for (const p of pages) {
@@ -158,8 +172,8 @@ async function main() {
     const builds = [{ name: 'this build', server, cookie }]
     const baselineDir = process.env.BENCH_WEB_BASELINE
     if (baselineDir) {
-      const baseline = await startServer({ entry: join(baselineDir, 'server/index.mjs') })
-      builds.unshift({ name: 'baseline', server: baseline, cookie: `auth.token=${(await signUp(baseline)).token}` })
+      const baseline = await startServer({ ...serverOptions, entry: join(baselineDir, 'server/index.mjs') })
+      builds.unshift({ name: 'baseline', server: baseline, cookie: await account(baseline) })
     }
     const proxies = await Promise.all(builds.map(b => gzipProxy(b.server.url)))
     try {

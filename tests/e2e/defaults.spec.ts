@@ -22,6 +22,8 @@ describe('first visits in Chromium', () => {
     // Rendered so by the server: the HTML before any script runs is in that language already.
     const html = await (await fetch(`${web.server.url}/`, { headers: { 'accept-language': browserLocale } })).text()
     expect(html).toMatch(new RegExp(`<html[^>]*lang="${appLocale}"`))
+    // So is the language switch: its option for that language is the selected one.
+    expect(html).toMatch(new RegExp(`<option value="${appLocale}"[^>]* selected`))
     await closeAll(context)
   })
 

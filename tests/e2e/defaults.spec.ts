@@ -128,3 +128,28 @@ describe('the home page\'s examples', () => {
     await page.close()
   })
 })
+
+describe('a page marked hydrated', () => {
+  it('answers at once, parts that hydrate when the browser is idle included', async () => {
+    const { context, page } = await web.signedIn()
+    // The moment <html data-hydrated> is set (what the browser tests wait for), use the header's
+    // preferences and the gallery's filters, which hydrate when the browser is idle (HydrateWhenIdle).
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.documentElement.dataset.hydrated !== 'true') return
+        observer.disconnect()
+        const get = <T extends HTMLElement>(testid: string) => document.querySelector<T>(`[data-testid="${testid}"]`)!
+        get('theme-toggle').click()
+        get('gallery-favorites').querySelector('input')!.click()
+        const language = get<HTMLSelectElement>('language-switch')
+        language.value = 'en'
+        language.dispatchEvent(new Event('change'))
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] })
+    })
+    await page.goto(`${web.server.url}/gallery`)
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en')
+    expect(await page.getAttribute('html', 'class')).toContain('dark')
+    await page.waitForURL(url => url.searchParams.get('favorite') === '1')
+    await closeAll(context)
+  })
+})

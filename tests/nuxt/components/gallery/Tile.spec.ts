@@ -47,4 +47,12 @@ describe('gallery tile', () => {
     // The heart's click is its own: it does not open the preview as well.
     expect(wrapper.emitted('open')).toHaveLength(1)
   })
+
+  it('loads its thumbnail lazily, unless it is among the first on the page', async () => {
+    const picture = creation(6, { prompt: 'Lighthouse at dusk' })
+    const lazy = await mountSuspended(Tile, { props: { creation: picture } })
+    expect(lazy.get('img').attributes('loading')).toBe('lazy')
+    const eager = await mountSuspended(Tile, { props: { creation: picture, eager: true } })
+    expect(eager.get('img').attributes('loading')).toBe('eager')
+  })
 })

@@ -8,7 +8,7 @@
 // passes on that build too, alternating with this one run by run, so both meet the same machine.
 // BENCH_WEB_PAGES=/gallery (comma-separated) limits the Lighthouse passes to those pages.
 // BENCH_WEB_PICTURES=24 fills the signed-in account's gallery with that many pictures (the demo
-// provider's) before measuring, as someone's gallery is; by default it is a new account's, empty.
+// provider's, a batch at a time) before measuring, as someone's gallery is; by default it is a new account's, empty.
 import { execFile } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createGzip, gzipSync } from 'node:zlib'
+import { MAX_BATCH } from '../shared/constants/catalog'
 import { chromiumPath } from '../tests/support/browser'
 import { ROOT, signUp, startServer, type TestServer } from '../tests/support/server'
 
@@ -137,8 +138,8 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 /** A new account's session cookie, its gallery holding PICTURES pictures. */
 async function account(server: TestServer) {
   const owner = await signUp(server)
-  for (let made = 0; made < PICTURES; made += 4) {
-    await owner.api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `A lighthouse on a cliff at dusk, picture ${made + 1}`, n: Math.min(4, PICTURES - made) } })
+  for (let made = 0; made < PICTURES; made += MAX_BATCH) {
+    await owner.api('/api/generate/text-to-image', { method: 'POST', body: { prompt: `A lighthouse on a cliff at dusk, picture ${made + 1}`, n: Math.min(MAX_BATCH, PICTURES - made) } })
   }
   return `auth.token=${owner.token}`
 }

@@ -94,6 +94,8 @@ describe('the studio in Chromium', () => {
     await page.getByTestId('preview-delete').click()
     await page.getByTestId('confirm-delete').click()
     await page.getByTestId('gallery-empty').waitFor()
+    // …and says so (Element Plus's toast, whose code the page loads after it has started).
+    await page.locator('.el-message').getByText('已删除').waitFor()
     await page.reload()
     await page.getByTestId('gallery-empty').waitFor()
     expect(await page.getByTestId('gallery-empty-cta').getAttribute('href')).toBe('/studio')

@@ -22,6 +22,9 @@ export const users = pgTable('users', {
   role: text('role', { enum: USER_ROLES }).notNull().default('user'),
   disabled: boolean('disabled').notNull().default(false),
   tokenVersion: integer('token_version').notNull().default(0),
+  // Moved on with every change to the user's creations, in the change's own transaction: the
+  // gallery's remembered pages (server/services/gallery.ts) are keyed by it.
+  galleryVersion: integer('gallery_version').notNull().default(0),
   createdAt: createdAt(),
 }, t => [
   uniqueIndex('users_email_unique').on(t.email),

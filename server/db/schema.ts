@@ -18,6 +18,9 @@ export const users = sqliteTable('users', {
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   // Bumped on password change or disable: tokens carrying an older version stop working.
   tokenVersion: integer('token_version').notNull().default(0),
+  // Moved on with every change to the user's creations, in the change's own transaction: the
+  // gallery's remembered pages (server/services/gallery.ts) are keyed by it.
+  galleryVersion: integer('gallery_version').notNull().default(0),
   createdAt: createdAt(),
 }, t => [
   uniqueIndex('users_email_unique').on(t.email),

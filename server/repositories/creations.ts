@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm'
 import type { GenerationKind } from '#shared/constants/catalog'
-import { first, inTransaction, prepared, useDb, useTables } from '#server/db'
+import { first, inTransaction, prepared, useDb, useTables, type Db } from '#server/db'
 import { contains } from '#server/repositories/like'
 import type { CreationRow } from '#server/db/schema'
 
@@ -42,14 +42,32 @@ export async function listOwnedCreations(userId: number, limit: number, beforeId
     .limit(limit)
 }
 
+/**
+ * Moves the user's gallery version on: every change to a user's creations calls it in the change's own
+ * transaction, so a gallery page remembered under the old version is never served again, on any instance.
+ */
+export async function galleryChanged(tx: Db, userId: number): Promise<void> {
+  await prepared(tx, 'galleryChanged', (db, { users }) => db.update(users)
+    .set({ galleryVersion: sql`${users.galleryVersion} + 1` })
+    .where(eq(users.id, sql.placeholder('userId'))))({ userId })
+}
+
 export async function setOwnedFavorite(id: number, userId: number, favorite: boolean): Promise<CreationRow | undefined> {
   const { creations } = useTables()
-  return inTransaction(tx => first(tx.update(creations).set({ favorite }).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning()))
+  return inTransaction(async (tx) => {
+    const row = await first(tx.update(creations).set({ favorite }).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning())
+    if (row) await galleryChanged(tx, userId)
+    return row
+  })
 }
 
 export async function deleteOwnedCreation(id: number, userId: number): Promise<CreationRow | undefined> {
   const { creations } = useTables()
-  return inTransaction(tx => first(tx.delete(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning()))
+  return inTransaction(async (tx) => {
+    const row = await first(tx.delete(creations).where(and(eq(creations.id, id), eq(creations.userId, userId))).returning())
+    if (row) await galleryChanged(tx, userId)
+    return row
+  })
 }
 
 /** Every file name a creation points to (for removing files no row points to). */

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle
 import { ACTIVE_JOB_STATUSES } from '#shared/constants/catalog'
 import { first, forUpdate, inTransaction, placeholder, prepared, useDb, useDialect, useTables, type Db, type Tables } from '#server/db'
 import type { CreationRow, GenerationJobRow } from '#server/db/schema'
+import { galleryChanged } from '#server/repositories/creations'
 import { applyCreditChange } from '#server/repositories/ledger'
 
 type NewJob = Pick<GenerationJobRow, 'userId' | 'kind' | 'model' | 'size' | 'prompt' | 'n' | 'cost' | 'provider'>
@@ -125,6 +126,7 @@ export async function recordCreation(job: GenerationJobRow, creation: NewCreatio
     await prepared(tx, 'linkFirstCreation', (db, { generationJobs }) => db.update(generationJobs)
       .set({ creationId: placeholder('creationId') })
       .where(and(eq(generationJobs.id, sql.placeholder('jobId')), isNull(generationJobs.creationId))))({ creationId: row!.id, jobId: job.id })
+    await galleryChanged(tx, job.userId)
     return row!
   })
 }

@@ -49,6 +49,38 @@ describe('GET /api/gallery', () => {
     expect(all.items[0]!.prompt).toBe('picture 4')
   })
 
+  it('shows each change to the caller\'s creations in the next page read, whatever was read before', async () => {
+    const owner = await signUp(server)
+    const [first, second] = await makeCreations(owner.api, 2)
+    const favourites = () => owner.api<Page>('/api/gallery', { query: { favorite: 'true' } })
+    const ids = async () => (await owner.api<Page>('/api/gallery')).items.map(c => c.id)
+    expect(await ids()).toEqual([second!.id, first!.id])
+    expect((await favourites()).items).toEqual([])
+
+    const [third] = await makeCreations(owner.api, 1)
+    expect(await ids()).toEqual([third!.id, second!.id, first!.id])
+
+    await owner.api(`/api/gallery/${first!.id}`, { method: 'PATCH', body: { favorite: true } })
+    expect((await favourites()).items.map(c => c.id)).toEqual([first!.id])
+    expect((await owner.api<Page>('/api/gallery')).items.find(c => c.id === first!.id)).toMatchObject({ favorite: true })
+
+    await owner.api(`/api/gallery/${first!.id}`, { method: 'DELETE' })
+    expect(await ids()).toEqual([third!.id, second!.id])
+    expect((await favourites()).items).toEqual([])
+
+    // Another user's change is not this user's, and this user's page is theirs alone.
+    const other = await signUp(server)
+    await makeCreations(other.api, 1)
+    expect(await ids()).toEqual([third!.id, second!.id])
+    expect((await other.api<Page>('/api/gallery')).items.every(c => c.userId === other.user.id)).toBe(true)
+  })
+
+  it('answers JSON', async () => {
+    const { api } = await signUp(server)
+    const response = await api.raw('/api/gallery')
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+  })
+
   it('defaults to 24 a page', async () => {
     const { api } = await signUp(server)
     const page = await api<Page>('/api/gallery')

@@ -257,6 +257,30 @@ describe('the gallery in Chromium', () => {
     }
   })
 
+  it('asks for its first picture from the head, before its scripts, and shows that one first', async () => {
+    // On a slow link the scripts held the connections when the tiles came, and the first picture, the
+    // page's largest paint, waited for them.
+    const context = await web.browser.newContext()
+    await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+    const page = await context.newPage()
+    const requested: string[] = []
+    page.on('request', request => requested.push(new URL(request.url()).pathname))
+    const html = await (await page.goto(`${web.server.url}/gallery`))!.text()
+    await hydrated(page)
+    const head = html.slice(0, html.indexOf('</head>'))
+    const preloads = [...head.matchAll(/<link\b[^>]*\brel="preload"[^>]*>/g)].filter(([tag]) => tag.includes('as="image"'))
+    expect(preloads).toHaveLength(1)
+    const [tag] = preloads[0]!
+    expect(tag).toContain(`href="${made[0]!.thumbnailUrl}"`)
+    expect(tag).toContain('fetchpriority="high"')
+    expect(preloads[0]!.index).toBeLessThan(head.indexOf('rel="modulepreload"'))
+    expect(await tiles(page).first().locator('img').getAttribute('src')).toBe(made[0]!.thumbnailUrl)
+    // The tile took the preloaded picture: it was asked for once.
+    await page.waitForLoadState('networkidle')
+    expect(requested.filter(path => path === made[0]!.thumbnailUrl)).toHaveLength(1)
+    await closeAll(context)
+  })
+
   it('fetches another page\'s code only once its link is pointed at, not while the page itself starts', async () => {
     // The header links to three pages: loading and running their code as soon as the links were on
     // screen competed with the page's own start.

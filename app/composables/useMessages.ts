@@ -8,7 +8,8 @@ let warming = false
 function warmOnIntent() {
   if (warming) return
   warming = true
-  for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, () => void loadElements(), { once: true, capture: true, passive: true })
+  // Only a head start: when it fails (offline), the first use asks again.
+  for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, () => void loadElements().catch(() => {}), { once: true, capture: true, passive: true })
 }
 
 /**
@@ -21,7 +22,8 @@ export function useMessages() {
   const appContext = getCurrentInstance()?.appContext ?? null
   if (import.meta.client) warmOnIntent()
 
-  const show = (type: 'success' | 'error', message: string) => void loadElements().then(m => m.toast(type, message, appContext))
+  // A toast whose code cannot be loaded (the connection lost) is left out, not thrown: what it reports has happened.
+  const show = (type: 'success' | 'error', message: string) => void loadElements().then(m => m.toast(type, message, appContext), () => {})
   const success = (message: string) => show('success', message)
   const error = (message: string) => show('error', message)
 

@@ -46,6 +46,8 @@ describe('gallery tile', () => {
     expect(wrapper.classes()).toContain('is-favorite')
     // The heart's click is its own: it does not open the preview as well.
     expect(wrapper.emitted('open')).toHaveLength(1)
+    // And it says so, in a toast whose code is loaded on first use (the test ends once it has come).
+    await expect.poll(() => document.querySelector('.el-message')?.textContent ?? '').toContain('已加入收藏')
   })
 
   it('loads its thumbnail lazily, unless it is among the first on the page', async () => {

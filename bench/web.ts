@@ -105,7 +105,11 @@ async function lighthouse(url: string, cookie: string | undefined, run: number):
     const text = `${categories} · ${timings} · benchmark index ${Math.round(result.environment.benchmarkIndex)}`
     return { performance: Math.round(result.categories.performance!.score * 100), text }
   }
-  catch {
+  catch (error) {
+    // Now and then Lighthouse ends with an error (on this machine, ~1 run in 10): said, not dropped silently.
+    const said = `${(error as { stderr?: string }).stderr ?? ''}\n${error instanceof Error ? error.message : String(error)}`
+    const reason = said.split('\n').map(line => line.trim()).find(line => line && !line.startsWith('Command failed')) ?? 'no message'
+    console.log(`  ${new URL(url).pathname.padEnd(9)} run ${run}: Lighthouse failed (${reason.slice(0, 160)})`)
     return null
   }
   finally {

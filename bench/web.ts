@@ -80,7 +80,7 @@ async function gzipProxy(target: string) {
 interface LighthouseRun { performance: number, text: string }
 
 /** Lighthouse's category scores and main timings for one page, or null when it cannot run here. */
-async function lighthouse(url: string, cookie: string | undefined, run: number): Promise<LighthouseRun | null> {
+async function lighthouse(url: string, cookie: string | undefined, label: string): Promise<LighthouseRun | null> {
   const dir = mkdtempSync(join(tmpdir(), 'nb-lighthouse-'))
   const report = join(dir, 'report.json')
   const args = ['--yes', 'lighthouse@12.2.3', url, `--chrome-path=${chromiumPath()}`, '--quiet', '--output=json', `--output-path=${report}`,
@@ -99,7 +99,8 @@ async function lighthouse(url: string, cookie: string | undefined, run: number):
       .map(id => `${id.split('-').map(w => w[0]!.toUpperCase()).join('')} ${result.audits[id]?.displayValue ?? '?'}`).join(', ')
     if (process.env.BENCH_WEB_REPORTS) {
       mkdirSync(process.env.BENCH_WEB_REPORTS, { recursive: true })
-      copyFileSync(report, join(process.env.BENCH_WEB_REPORTS, `${new URL(url).pathname.replace(/\W/g, '') || 'home'}-${run}.json`))
+      // gallery-run-2.json, or gallery-baseline-run-2.json beside gallery-this-build-run-2.json.
+      copyFileSync(report, join(process.env.BENCH_WEB_REPORTS, `${new URL(url).pathname.replace(/\W/g, '') || 'home'}-${label.replace(/\W+/g, '-')}.json`))
     }
     // The CPU's speed as Lighthouse measured it: on a shared 2-core machine it moves by half between runs.
     const text = `${categories} · ${timings} · benchmark index ${Math.round(result.environment.benchmarkIndex)}`
@@ -109,7 +110,7 @@ async function lighthouse(url: string, cookie: string | undefined, run: number):
     // Now and then Lighthouse ends with an error (on this machine, ~1 run in 10): said, not dropped silently.
     const said = `${(error as { stderr?: string }).stderr ?? ''}\n${error instanceof Error ? error.message : String(error)}`
     const reason = said.split('\n').map(line => line.trim()).find(line => line && !line.startsWith('Command failed')) ?? 'no message'
-    console.log(`  ${new URL(url).pathname.padEnd(9)} run ${run}: Lighthouse failed (${reason.slice(0, 160)})`)
+    console.log(`  ${new URL(url).pathname.padEnd(9)} ${label}: Lighthouse failed (${reason.slice(0, 160)})`)
     return null
   }
   finally {
@@ -187,7 +188,8 @@ async function main() {
         const runs: LighthouseRun[][] = builds.map(() => [])
         for (let run = 1; run <= RUNS; run++) {
           for (const [i, build] of builds.entries()) {
-            const result = await lighthouse(`${proxies[i]!.url}${path}`, withCookie ? build.cookie : undefined, run)
+            const runName = `${baselineDir ? `${build.name} ` : ''}run ${run}`
+            const result = await lighthouse(`${proxies[i]!.url}${path}`, withCookie ? build.cookie : undefined, runName)
             if (!result) continue
             runs[i]!.push(result)
             if (RUNS > 1) console.log(`  ${path.padEnd(9)} ${baselineDir ? `${build.name.padEnd(10)} ` : ''}run ${run}: ${result.text}`)

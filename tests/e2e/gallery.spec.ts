@@ -281,6 +281,32 @@ describe('the gallery in Chromium', () => {
     await closeAll(context)
   })
 
+  it('keeps a grid that is still arriving out of sight, so that its rows are not drawn and then grown', async () => {
+    // A row's tiles grow to fill it, so while the rest of the page was still being read the first row was
+    // drawn with smaller tiles, which then grew and pushed the rows below: a layout shift of 0.10-0.16.
+    const context = await web.browser.newContext({ viewport: PHONE })
+    await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+    const page = await context.newPage()
+    const html = await (await page.goto(`${web.server.url}/gallery`))!.text()
+    await hydrated(page)
+    const grid = page.getByTestId('gallery-grid')
+    const visibility = () => grid.evaluate(el => getComputedStyle(el).visibility)
+    expect(await visibility()).toBe('visible')
+
+    // The same page as the browser has it while reading the grid's second tile, its scripts left out.
+    const inGrid = html.indexOf('data-testid="gallery-grid"')
+    const secondTile = html.indexOf('<li', html.indexOf('<li', inGrid) + 1)
+    expect(secondTile).toBeGreaterThan(inGrid)
+    const arriving = html.slice(0, secondTile + 200).replace(/<script\b[\s\S]*?<\/script>/g, '')
+    await page.route(`${web.server.url}/gallery`, route => route.fulfill({ body: arriving, contentType: 'text/html' }))
+    await page.goto(`${web.server.url}/gallery`)
+    expect(await grid.locator('li').count()).toBe(2)
+    expect(await visibility()).toBe('hidden')
+    // The rest of the page is drawn meanwhile.
+    expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true)
+    await closeAll(context)
+  })
+
   it('fetches another page\'s code only once its link is pointed at, not while the page itself starts', async () => {
     // The header links to three pages: loading and running their code as soon as the links were on
     // screen competed with the page's own start.

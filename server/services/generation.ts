@@ -5,7 +5,7 @@ import { creationsOfJobs, reserveJob } from '#server/repositories/jobs'
 import { countCredits } from '#server/services/metrics'
 import { findUserById } from '#server/repositories/users'
 import { resolveModel } from '#server/services/catalog'
-import { jobQueued, toJob, waitForJob } from '#server/services/jobs'
+import { jobJson, jobQueued, toJob, waitForJob } from '#server/services/jobs'
 import { useImageProvider } from '#server/services/providers'
 import type { GenerationRequest } from '#server/services/providers/types'
 import { imageNameFromUrl, removeImages, useImages } from '#server/services/storage'
@@ -56,13 +56,10 @@ export async function generateNow(user: UserRow, request: GenerationRequest): Pr
   const finished = await waitForJob(job.id)
   const made: CreationRow[] = await creationsOfJobs([job.id])
   const credits = (await findUserById(user.id))?.credits ?? 0
-  if (!made.length) {
-    const { error } = await toJob(finished)
-    throw new AppError(!error || error.code === 'INTERRUPTED' ? 'SERVICE_UNAVAILABLE' : error.code, error?.message)
-  }
-  const creations = made.map(toCreation)
+  const { creations, failed, error } = jobJson(finished, made.map(toCreation))
+  if (!creations.length) throw new AppError(!error || error.code === 'INTERRUPTED' ? 'SERVICE_UNAVAILABLE' : error.code, error?.message)
   if (request.n === 1) return { creation: creations[0]!, credits }
-  return { creation: creations[0]!, creations, failed: (await toJob(finished)).failed, credits }
+  return { creation: creations[0]!, creations, failed, credits }
 }
 
 const ORPHAN_AGE_MS = 3_600_000

@@ -41,7 +41,8 @@ export async function toJob(row: GenerationJobRow): Promise<Job> {
   return jobJson(row, made.map(toCreation))
 }
 
-function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
+/** The job as the API shows it, with its pictures already read. */
+export function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
   const failure = (f: Failure) => ({ code: f.code as GenerationFailure['code'], message: f.message })
   return {
     id: row.id,

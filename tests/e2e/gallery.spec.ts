@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Creation, Page as ListPage } from '../../shared/types/api'
 import { hydrated, screenshot } from '../support/browser'
@@ -29,6 +29,25 @@ beforeAll(async () => {
   made = (await owner.api<ListPage<Creation>>('/api/gallery')).items
   expect(made.map(c => c.prompt)).toEqual(['Red fox at dawn, watercolour', 'A blue whale under the sea', 'Red fox in snow', '秋天的银杏大道，航拍视角'])
 })
+
+/** The owner's gallery on a phone, hydrated, with the HTML the server sent for it. */
+async function gallerySource() {
+  const context = await web.browser.newContext({ viewport: PHONE })
+  await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
+  const page = await context.newPage()
+  const html = await (await page.goto(`${web.server.url}/gallery`))!.text()
+  await hydrated(page)
+  return { context, page, html }
+}
+
+/** A new tab showing the start of a page as the browser has it while still reading the rest (its inlined CSS applies; scripts left out). */
+async function whileReading(context: BrowserContext, start: string) {
+  const page = await context.newPage()
+  await page.setContent(start.replace(/<script\b[\s\S]*?<\/script>/g, ''))
+  return page
+}
+
+const visibility = (element: Locator) => element.evaluate(el => getComputedStyle(el).visibility)
 
 /** The owner's browser, signed in, on a page of the gallery. */
 async function ownerPage(options: { viewport?: { width: number, height: number }, hasTouch?: boolean, path?: string } = {}) {
@@ -284,26 +303,30 @@ describe('the gallery in Chromium', () => {
   it('keeps a grid that is still arriving out of sight, so that its rows are not drawn and then grown', async () => {
     // A row's tiles grow to fill it, so while the rest of the page was still being read the first row was
     // drawn with smaller tiles, which then grew and pushed the rows below: a layout shift of 0.10-0.16.
-    const context = await web.browser.newContext({ viewport: PHONE })
-    await context.addCookies([{ name: 'auth.token', value: owner.token, url: web.server.url }])
-    const page = await context.newPage()
-    const html = await (await page.goto(`${web.server.url}/gallery`))!.text()
-    await hydrated(page)
-    const grid = page.getByTestId('gallery-grid')
-    const visibility = () => grid.evaluate(el => getComputedStyle(el).visibility)
-    expect(await visibility()).toBe('visible')
+    const { context, page, html } = await gallerySource()
+    expect(await visibility(page.getByTestId('gallery-grid'))).toBe('visible')
 
-    // The same page as the browser has it while reading the grid's second tile, its scripts left out.
+    // The page as the browser has it while reading the grid's second tile.
     const inGrid = html.indexOf('data-testid="gallery-grid"')
     const secondTile = html.indexOf('<li', html.indexOf('<li', inGrid) + 1)
     expect(secondTile).toBeGreaterThan(inGrid)
-    const arriving = html.slice(0, secondTile + 200).replace(/<script\b[\s\S]*?<\/script>/g, '')
-    await page.route(`${web.server.url}/gallery`, route => route.fulfill({ body: arriving, contentType: 'text/html' }))
-    await page.goto(`${web.server.url}/gallery`)
-    expect(await grid.locator('li').count()).toBe(2)
-    expect(await visibility()).toBe('hidden')
+    const reading = await whileReading(context, html.slice(0, secondTile + 200))
+    expect(await reading.getByTestId('gallery-grid').locator('li').count()).toBe(2)
+    expect(await visibility(reading.getByTestId('gallery-grid'))).toBe('hidden')
     // The rest of the page is drawn meanwhile.
-    expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true)
+    expect(await reading.getByRole('heading', { level: 1 }).isVisible()).toBe(true)
+    await closeAll(context)
+  })
+
+  it('keeps a header that is still arriving out of sight, so that its links do not move', async () => {
+    // The header's items wrap: half-read, the navigation fitted beside the name, then moved to a row of
+    // its own as the credits and preferences arrived.
+    const { context, page, html } = await gallerySource()
+    expect(await visibility(page.locator('header'))).toBe('visible')
+
+    const reading = await whileReading(context, html.slice(0, html.indexOf('</nav>') + 6))
+    expect(await reading.getByTestId('nav-studio').count()).toBe(1)
+    expect(await visibility(reading.locator('header'))).toBe('hidden')
     await closeAll(context)
   })
 

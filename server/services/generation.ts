@@ -1,16 +1,15 @@
 import type { BatchResponse, GenerateResponse, JobAccepted } from '#shared/types/api'
 import type { CreationRow, GenerationJobRow, UserRow } from '#server/db/schema'
 import { referencedImageUrls } from '#server/repositories/creations'
-import { creationsOfJobs, reserveJob } from '#server/repositories/jobs'
+import { reserveJob } from '#server/repositories/jobs'
 import { countCredits } from '#server/services/metrics'
 import { findUserById } from '#server/repositories/users'
 import { resolveModel } from '#server/services/catalog'
-import { jobJson, jobQueued, toJob, waitForJob } from '#server/services/jobs'
+import { jobQueued, toJob, waitForJob } from '#server/services/jobs'
 import { useImageProvider } from '#server/services/providers'
 import type { GenerationRequest } from '#server/services/providers/types'
 import { imageNameFromUrl, removeImages, useImages } from '#server/services/storage'
 import { useServerConfig } from '#server/utils/config'
-import { toCreation } from '#server/utils/dto'
 import { AppError } from '#server/utils/errors'
 
 // When a user has as many generations in flight as allowed, roughly when to try again.
@@ -54,9 +53,8 @@ export async function generateLater(user: UserRow, request: GenerationRequest): 
 export async function generateNow(user: UserRow, request: GenerationRequest): Promise<GenerateResponse | BatchResponse> {
   const { job } = await submit(user, request)
   const finished = await waitForJob(job.id)
-  const made: CreationRow[] = await creationsOfJobs([job.id])
+  const { creations, failed, error } = await toJob(finished)
   const credits = (await findUserById(user.id))?.credits ?? 0
-  const { creations, failed, error } = jobJson(finished, made.map(toCreation))
   if (!creations.length) throw new AppError(!error || error.code === 'INTERRUPTED' ? 'SERVICE_UNAVAILABLE' : error.code, error?.message)
   if (request.n === 1) return { creation: creations[0]!, credits }
   return { creation: creations[0]!, creations, failed, credits }

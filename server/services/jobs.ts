@@ -41,8 +41,7 @@ export async function toJob(row: GenerationJobRow): Promise<Job> {
   return jobJson(row, made.map(toCreation))
 }
 
-/** The job as the API shows it, with its pictures already read. */
-export function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
+function jobJson(row: GenerationJobRow, creations: Job['creations']): Job {
   const failure = (f: Failure) => ({ code: f.code as GenerationFailure['code'], message: f.message })
   return {
     id: row.id,

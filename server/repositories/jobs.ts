@@ -214,15 +214,16 @@ export async function listOwnedJobs(userId: number, activeOnly: boolean, limit: 
     .limit(limit)
 }
 
+/** One job's pictures, in the order they were made: every generation's answer reads them, so prepared once. */
+export async function creationsOfJob(jobId: number): Promise<CreationRow[]> {
+  return prepared(useDb(), 'creationsOfJob', (db, { creations }) => db.select().from(creations)
+    .where(eq(creations.jobId, sql.placeholder('jobId')))
+    .orderBy(asc(creations.id)))({ jobId })
+}
+
 /** The pictures of these jobs, in the order they were made. */
 export async function creationsOfJobs(jobIds: number[]): Promise<CreationRow[]> {
   if (!jobIds.length) return []
-  // One job's, as every generation's answer reads them: prepared once.
-  if (jobIds.length === 1) {
-    return prepared(useDb(), 'creationsOfJob', (db, { creations }) => db.select().from(creations)
-      .where(eq(creations.jobId, sql.placeholder('jobId')))
-      .orderBy(asc(creations.id)))({ jobId: jobIds[0] })
-  }
   const { creations } = useTables()
   return useDb().select().from(creations).where(inArray(creations.jobId, jobIds)).orderBy(asc(creations.id))
 }

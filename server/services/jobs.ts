@@ -4,7 +4,7 @@ import type { ApiErrorCode, GenerationFailure, Job } from '#shared/types/api'
 import { listenToPeers, notifyPeers } from '#server/db'
 import type { GenerationJobRow } from '#server/db/schema'
 import {
-  abandonedJobs, claimNextJob, creationsOfJobs, findJob, findOwnedJob, finishJob, jobInputs, listOwnedJobs, recordCreation, recordFailure,
+  abandonedJobs, claimNextJob, creationsOfJob, creationsOfJobs, findJob, findOwnedJob, finishJob, jobInputs, listOwnedJobs, recordCreation, recordFailure,
   renewLeases, type Failure,
 } from '#server/repositories/jobs'
 import { jobModel, rememberMode } from '#server/services/catalog'
@@ -37,7 +37,7 @@ export function onJobEvent(jobId: number, listener: (event: JobEvent) => void): 
 }
 
 export async function toJob(row: GenerationJobRow): Promise<Job> {
-  const made = await creationsOfJobs([row.id])
+  const made = await creationsOfJob(row.id)
   return jobJson(row, made.map(toCreation))
 }
 

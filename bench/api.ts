@@ -11,6 +11,8 @@
  *    all 500 made, /api/health p99 ≤ 100 ms during the storm (timed by bench/probe.ts, a process of
  *    its own), event-loop delay p99 ≤ 50 ms (from /api/health), peak RSS ≤ 600 MB; the server's CPU
  *    time per storm is printed.
+ *    The same 500 requests against bare Node that only receives the gateway's answers
+ *    (bench/bare-storm.ts) are timed right before, as the floor this machine sets.
  * 4. A second storm ends within 10 % of the first's RSS (nothing grows across bursts), each read
  *    once the server is idle again (its thumbnails made).
  */
@@ -159,10 +161,32 @@ async function storm(label: string) {
   return { wall, made, healthP99: percentile(healthMs, 99), loop, peak, after: rssMb(pid) }
 }
 
+/**
+ * The same 500 requests against bench/bare-storm.ts, bare Node only receiving each gateway answer and
+ * keeping nothing: what this machine allows any server, with the gateway and the clients on the same
+ * two cores.
+ */
+async function bareStorm() {
+  const bare = await helper<{ port: number }>('bare-storm.ts', [String(slow.info.port)])
+  const url = `http://127.0.0.1:${bare.info.port}/api/generate/text-to-image`
+  const cpuBefore = cpuSeconds(bare.child.pid!)
+  const started = performance.now()
+  const answers = await Promise.all(Array.from({ length: STORM.users * STORM.perUser }, (_, i) =>
+    ofetch.raw(url, { method: 'POST', body: { prompt: `bare ${i}` }, ignoreResponseError: true })))
+  const wall = performance.now() - started
+  const cpu = cpuSeconds(bare.child.pid!) - cpuBefore
+  bare.child.kill()
+  const made = answers.filter(res => res.status === 200).length
+  console.log(`bare storm: ${(wall / 1000).toFixed(2)} s, bare Node used ${cpu.toFixed(1)} s of CPU, ${made} made`)
+  return { wall, made }
+}
+
 console.log(`storm server RSS before: ${rssMb(pid).toFixed(0)} MB`)
+const floor = await bareStorm()
 const first = await storm('storm one')
 const total = STORM.users * STORM.perUser
-report(`${total} simultaneous generations, ${STORM.upstreamMs / 1000} s gateway: wall time`, `${(first.wall / 1000).toFixed(2)} s = ${(first.wall / STORM.upstreamMs).toFixed(2)}× ideal, ${first.made}/${total} made`, '≤ 2× ideal, all made', first.made === total && first.wall <= 2 * STORM.upstreamMs * (1 + NOISE.relative))
+const ofIdeal = (ms: number) => `${(ms / 1000).toFixed(2)} s = ${(ms / STORM.upstreamMs).toFixed(2)}× ideal`
+report(`${total} simultaneous generations, ${STORM.upstreamMs / 1000} s gateway: wall time`, `${ofIdeal(first.wall)}, ${first.made}/${total} made (bare Node receiving the same answers: ${ofIdeal(floor.wall)}, ${floor.made}/${total})`, '≤ 2× ideal, all made', first.made === total && first.wall <= 2 * STORM.upstreamMs * (1 + NOISE.relative))
 report('GET /api/health p99 during the storm', `${first.healthP99.toFixed(0)} ms`, '≤ 100 ms', first.healthP99 <= 100 * (1 + NOISE.relative))
 report('event-loop delay during the storm (from /api/health)', `p50 ${first.loop.p50} ms, p99 ${first.loop.p99} ms`, 'p99 ≤ 50 ms', first.loop.p99 <= 50 * (1 + NOISE.relative))
 report('peak RSS during the storm', `${first.peak.toFixed(0)} MB`, '≤ 600 MB', first.peak <= 600)

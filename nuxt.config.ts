@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { buildCli } from './scripts/build-cli'
+import { hydrationAssets, type HydrationAssets } from './scripts/hydration-assets'
 import { CONFIG_DEFAULTS } from './server/config/defaults'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
+// What a first visit fetches while hydrating that its HTML must name too (app/plugins/hydration-preloads.server.ts).
+const assets = hydrationAssets()
+let nitroOptions: { runtimeConfig: Record<string, unknown> } | undefined
 
 export default defineNuxtConfig({
   modules: ['@pinia/nuxt', '@element-plus/nuxt', '@nuxtjs/i18n', 'nuxt-security', '@nuxt/eslint'],
@@ -23,6 +27,8 @@ export default defineNuxtConfig({
   // Every value can be set by environment variable: NUXT_DATA_DIR, NUXT_JWT_SECRET, … (defaults in one place).
   runtimeConfig: {
     ...CONFIG_DEFAULTS,
+    // Set by the build (hooks below); empty in development.
+    hydrationAssets: { css: {}, i18nConfig: '' } as HydrationAssets,
     // Error tracking (server/plugins/sentry.ts, app/plugins/sentry.client.ts): off unless set.
     public: { version, sentryDsn: '' },
   },
@@ -55,6 +61,7 @@ export default defineNuxtConfig({
           .filter(h => h.route?.startsWith('/api/') && !h.route.includes('**'))
           .map(h => ({ route: h.route, method: (h.method ?? 'all').toUpperCase() })),
       )}`
+      nitroOptions = nitro.options
       // The admin command line ships inside the bundle: node .output/server/cli.mjs
       if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
     },
@@ -63,10 +70,15 @@ export default defineNuxtConfig({
     // prefetches the page a visible link leads to, once this one is running. The Sentry SDK is loaded
     // only when a DSN is set (app/plugins/sentry.client.ts): no page preloads it either.
     'build:manifest'(manifest) {
+      assets.remember(manifest)
       for (const [key, chunk] of Object.entries(manifest)) {
         chunk.prefetch = false
         if (key.includes('node_modules/@sentry/')) chunk.preload = false
       }
+    },
+    // Built into the server's private runtime config, once the manifest is final (Nitro builds after Vite).
+    'vite:compiled'() {
+      if (nitroOptions) nitroOptions.runtimeConfig.hydrationAssets = assets.result()
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
     // per-request context (server/request-context.ts) before any other plugin's request hooks.

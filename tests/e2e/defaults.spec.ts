@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hydrated } from '../support/browser'
-import { closeAll, shot, submitAuthForm, useBrowserServer } from '../support/e2e'
+import { closeAll, preferenceCookies, shot, submitAuthForm, useBrowserServer } from '../support/e2e'
 import { signUp } from '../support/server'
 
 // An installation that gives 7 credits to a new account: the home page says so.
@@ -82,6 +82,43 @@ describe('first visits in Chromium', () => {
     await hydrated(page)
     expect(await page.getAttribute('html', 'class')).toBe('')
     expect(await page.getByTestId('theme-toggle').getAttribute('aria-pressed')).toBe('false')
+    await closeAll(context)
+  })
+})
+
+describe('a first visit\'s HTML', () => {
+  // Everything a page fetches while it hydrates is named in its head, so that on a slow link it arrives
+  // with the scripts instead of a round trip after the other once they have run (Vite's loader fetches
+  // the stylesheets of the page's components, whose styles are inlined; @nuxtjs/i18n its options chunk
+  // and the locale's messages).
+  it.each([
+    ['/', 'zh-CN', false],
+    ['/login', 'en', false],
+    ['/gallery', 'zh-CN', true],
+    ['/studio', 'en', true],
+    ['/account', 'en', true],
+  ])('names every script, stylesheet and message file %s fetches while hydrating (%s)', async (path, locale, signedIn) => {
+    const { context, page } = signedIn
+      ? await web.signedIn({ locale })
+      : await (async () => {
+          const context = await web.browser.newContext()
+          await context.addCookies(preferenceCookies(web.server.url, { locale }))
+          return { context, page: await context.newPage() }
+        })()
+    const fetched: string[] = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (/^\/_(nuxt|i18n)\//.test(url.pathname)) fetched.push(url.pathname)
+    })
+    const html = await (await page.goto(`${web.server.url}${path}`))!.text()
+    await hydrated(page)
+    // The parts that hydrate when the browser is idle have had their turn too.
+    await page.waitForLoadState('networkidle')
+    const named = new Set([...html.matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+)"/g)].map(m => m[1]))
+    expect(fetched.some(url => url.endsWith('/messages.json'))).toBe(true)
+    expect(fetched.filter(url => !named.has(url))).toEqual([])
+    // Each once: the preloaded files are the ones the app then uses.
+    expect(fetched.filter((url, i) => fetched.indexOf(url) !== i)).toEqual([])
     await closeAll(context)
   })
 })

@@ -16,6 +16,8 @@ declare const __I18N_LOCALE_HASHES__: Record<string, string>
 export default defineNuxtPlugin({
   name: 'hydration-preloads',
   setup(nuxtApp) {
+    // In development the browser loads modules and messages its own way.
+    if (import.meta.dev) return
     const i18n = useNuxtApp().$i18n
     const { app, hydrationAssets } = useRuntimeConfig()
     const asset = (file: string) => joinURL(app.cdnURL || app.baseURL, app.buildAssetsDir, file)

@@ -5,6 +5,8 @@ const datetime = {
 
 export default defineI18nConfig(() => ({
   legacy: false,
-  fallbackLocale: 'zh-CN',
+  // No fallback: both locales have every key (tests/unit/app/i18n.spec.ts). With Chinese as English's
+  // fallback, an English page's messages.json carried both locales (11.1 KB gzip instead of 5.6).
+  fallbackLocale: false,
   datetimeFormats: { 'zh-CN': datetime, 'en': datetime },
 }))

@@ -23,8 +23,9 @@ export default defineNuxtPlugin({
     const asset = (file: string) => joinURL(app.cdnURL || app.baseURL, app.buildAssetsDir, file)
     nuxtApp.hooks.hook('app:rendered', ({ ssrContext }) => {
       if (!ssrContext || ssrContext.noSSR || ssrContext.islandContext) return
-      const lazy = new Set<string>(ssrContext['~lazyHydratedModules'] ?? [])
-      const styles = new Set([...(ssrContext.modules ?? [])].filter(id => !lazy.has(id)).flatMap(id => hydrationAssets.css[id] ?? []))
+      // Components that hydrate later (the home page's sections, when idle) included: their chunks
+      // fetch their stylesheets a moment after the page's.
+      const styles = new Set([...(ssrContext.modules ?? [])].flatMap(id => hydrationAssets.css[id] ?? []))
       const locale = i18n.locale.value
       const hash = typeof __I18N_LOCALE_HASHES__ === 'object' ? __I18N_LOCALE_HASHES__[locale] : undefined
       // Ranked after the page's own scripts, which come first on the line.

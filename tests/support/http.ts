@@ -9,17 +9,24 @@ export interface StreamedResult {
   error?: string
 }
 
+const PAUSE_MS = 10_000
+
 /**
  * Sends a body in chunks with `Transfer-Encoding: chunked` (no Content-Length, so a server cannot
  * judge it by its headers) and stops sending once an answer arrives, as a real client would.
+ * With `pauseAt`, it waits there (up to PAUSE_MS) for an answer before sending the rest: a server that
+ * answers without needing more is then seen answering at that point, however long a busy client would
+ * take to notice an answer while writing on.
  */
-export function sendChunked(url: string, options: { headers?: Record<string, string>, head?: Buffer, total: number, chunk?: number, method?: string }): Promise<StreamedResult> {
+export function sendChunked(url: string, options: { headers?: Record<string, string>, head?: Buffer, total: number, chunk?: number, method?: string, pauseAt?: number }): Promise<StreamedResult> {
   const target = new URL(url)
   const chunk = Buffer.alloc(options.chunk ?? 64 * 1024, 0x41)
   return new Promise((resolve) => {
     let sent = 0
     let answered = false
     let sentBeforeAnswer = 0
+    let pause: NodeJS.Timeout | undefined
+    let paused = false
     const req = request({
       hostname: target.hostname,
       port: target.port,
@@ -30,6 +37,10 @@ export function sendChunked(url: string, options: { headers?: Record<string, str
     req.on('response', (res) => {
       answered = true
       sentBeforeAnswer = sent
+      if (pause) {
+        clearTimeout(pause)
+        pump()
+      }
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (d: string) => (body += d))
@@ -45,6 +56,14 @@ export function sendChunked(url: string, options: { headers?: Record<string, str
     }
     const pump = () => {
       while (!answered && sent < options.total) {
+        if (options.pauseAt !== undefined && sent >= options.pauseAt && !paused) {
+          paused = true
+          pause = setTimeout(() => {
+            pause = undefined
+            pump()
+          }, PAUSE_MS)
+          return
+        }
         sent += chunk.length
         if (!req.write(chunk)) {
           req.once('drain', pump)

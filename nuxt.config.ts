@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { NuxtHooks } from 'nuxt/schema'
 import { buildCli } from './scripts/build-cli'
 import { hydrationAssets, type HydrationAssets } from './scripts/hydration-assets'
 import { CONFIG_DEFAULTS } from './server/config/defaults'
@@ -7,7 +9,7 @@ import { CONFIG_DEFAULTS } from './server/config/defaults'
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 // What a first visit fetches while hydrating that its HTML must name too (app/plugins/hydration-preloads.server.ts).
 const assets = hydrationAssets()
-let nitroOptions: { runtimeConfig: Record<string, unknown> } | undefined
+let nitroOptions: Parameters<NuxtHooks['nitro:init']>[0]['options'] | undefined
 
 export default defineNuxtConfig({
   modules: ['@pinia/nuxt', '@element-plus/nuxt', '@nuxtjs/i18n', 'nuxt-security', '@nuxt/eslint'],
@@ -61,6 +63,8 @@ export default defineNuxtConfig({
           .filter(h => h.route?.startsWith('/api/') && !h.route.includes('**'))
           .map(h => ({ route: h.route, method: (h.method ?? 'all').toUpperCase() })),
       )}`
+      // Filled once the client is built (vite:compiled below); in development, nothing is inlined.
+      nitro.options.virtual['#linked-styles'] = () => 'export default {}'
       nitroOptions = nitro.options
       // The admin command line ships inside the bundle: node .output/server/cli.mjs
       if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
@@ -76,9 +80,15 @@ export default defineNuxtConfig({
         if (key.includes('node_modules/@sentry/')) chunk.preload = false
       }
     },
-    // Built into the server's private runtime config, once the manifest is final (Nitro builds after Vite).
+    // Built into the server, once the manifest is final (Nitro builds after Vite): what hydration
+    // fetches, in the private runtime config; the linked stylesheets' contents, which
+    // server/plugins/inline-styles.ts puts in each page's HTML.
     'vite:compiled'() {
-      if (nitroOptions) nitroOptions.runtimeConfig.hydrationAssets = assets.result()
+      if (!nitroOptions) return
+      nitroOptions.runtimeConfig.hydrationAssets = assets.result()
+      const dir = join(nitroOptions.buildDir, 'dist/client', nitroOptions.runtimeConfig.app.buildAssetsDir)
+      const styles = Object.fromEntries(assets.linked().map(file => [file, readFileSync(join(dir, file), 'utf8')]))
+      nitroOptions.virtual['#linked-styles'] = () => `export default ${JSON.stringify(styles)}`
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
     // per-request context (server/request-context.ts) before any other plugin's request hooks.

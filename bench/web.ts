@@ -29,14 +29,17 @@ const PICTURES = Math.max(0, Number(process.env.BENCH_WEB_PICTURES ?? 0))
 
 interface Asset { url: string, kind: 'js' | 'css', raw: number, gzip: number }
 
-/** Script and stylesheet URLs an HTML page loads on its own: script src, modulepreload, stylesheet and style preload links. */
+/**
+ * Script and stylesheet URLs an HTML page loads on its own: script src, modulepreload, stylesheet and style
+ * preload links. Not a disabled stylesheet's (its contents are inline: server/plugins/inline-styles.ts).
+ */
 function assetUrls(html: string) {
   const urls = new Map<string, Asset['kind']>()
   for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) urls.set(m[1]!, 'js')
   for (const m of html.matchAll(/<link\b[^>]*>/g)) {
     const tag = m[0]
     const href = /\bhref="([^"]+)"/.exec(tag)?.[1]
-    if (!href) continue
+    if (!href || /\sdisabled[\s>]/.test(tag)) continue
     if (/rel="(modulepreload|preload)"/.test(tag) && (/rel="modulepreload"/.test(tag) || /as="script"/.test(tag))) urls.set(href, 'js')
     else if (/rel="stylesheet"/.test(tag) || (/rel="preload"/.test(tag) && /as="style"/.test(tag))) urls.set(href, 'css')
   }

@@ -47,5 +47,9 @@ export function hydrationAssets() {
       const i18nConfig = Object.values(manifest).find(chunk => chunk.src?.endsWith('/i18n.config.ts'))?.file ?? ''
       return { css, i18nConfig }
     },
+    /** The stylesheets Nuxt still links from a rendered page once the manifest is final (`vite:compiled`). */
+    linked(): string[] {
+      return [...new Set(Object.values(manifest).flatMap(chunk => chunk.css ?? []))]
+    },
   }
 }

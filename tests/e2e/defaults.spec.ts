@@ -122,6 +122,54 @@ describe('a first visit\'s HTML', () => {
     expect(fetched.filter((url, i) => fetched.indexOf(url) !== i)).toEqual([])
     await closeAll(context)
   })
+
+  // Nothing holds the first paint: the stylesheets Nuxt links from a page are in its HTML
+  // (server/plugins/inline-styles.ts), their links disabled, so neither the page nor Vite's loader
+  // fetches them, before or after hydration, on this page or the next.
+  it('has every stylesheet it links inline, and the browser never fetches them', async () => {
+    const { context, page } = await web.signedIn({ locale: 'en' })
+    // Errors once the app runs; before, only what the content security policy refuses (the app's
+    // code is kept away on purpose then).
+    let appRuns = false
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error' && (appRuns || /Content Security Policy/i.test(message.text()))) problems.push(message.text())
+    })
+    const stylesheets: string[] = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (url.pathname.endsWith('.css')) stylesheets.push(url.pathname)
+    })
+    // First what the HTML alone draws, the app's code kept away.
+    const appCode = (url: URL) => url.pathname.startsWith('/_nuxt/') && url.pathname.endsWith('.js')
+    await page.route(appCode, route => route.abort())
+    const html = await (await page.goto(`${web.server.url}/studio`))!.text()
+    const links = [...html.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*>/g)].map(m => m[0])
+    // The global styles, Element Plus's input and alert, the thumbnails'.
+    expect(links.length).toBeGreaterThanOrEqual(3)
+    expect(links.filter(tag => !/\sdisabled[\s>]/.test(tag))).toEqual([])
+    const inlined = links.map(tag => /\shref="([^"]+)"/.exec(tag)![1]!)
+    // main.css (a global style) and el-input.css (one of Element Plus's) both apply.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 247)')
+    const prompt = page.locator('.el-textarea__inner, .el-input__wrapper').first()
+    expect(await prompt.evaluate(el => getComputedStyle(el).boxShadow)).not.toBe('none')
+    await page.unroute(appCode)
+
+    appRuns = true
+    await page.reload()
+    await hydrated(page)
+    await page.waitForLoadState('networkidle')
+    // A page the app draws by itself needs other stylesheets, which it fetches; the inlined ones stay.
+    await page.getByTestId('nav-account').click()
+    await page.waitForURL('**/account')
+    await page.waitForLoadState('networkidle')
+    expect(await page.locator('.el-descriptions__table').first().evaluate(el => getComputedStyle(el).borderCollapse)).toBe('collapse')
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 247)')
+    expect(stylesheets.length).toBeGreaterThan(0)
+    expect(stylesheets.filter(url => inlined.includes(url))).toEqual([])
+    expect(problems).toEqual([])
+    await closeAll(context)
+  })
 })
 
 describe('the home page\'s language', () => {

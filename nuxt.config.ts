@@ -87,7 +87,7 @@ export default defineNuxtConfig({
       if (!nitroOptions) return
       nitroOptions.runtimeConfig.hydrationAssets = assets.result()
       const dir = join(nitroOptions.buildDir, 'dist/client', nitroOptions.runtimeConfig.app.buildAssetsDir)
-      const styles = Object.fromEntries(assets.linked().map(file => [file, readFileSync(join(dir, file), 'utf8')]))
+      const styles = Object.fromEntries(assets.stylesheets().map(file => [file, readFileSync(join(dir, file), 'utf8')]))
       nitroOptions.virtual['#linked-styles'] = () => `export default ${JSON.stringify(styles)}`
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared

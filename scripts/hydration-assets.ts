@@ -47,9 +47,12 @@ export function hydrationAssets() {
       const i18nConfig = Object.values(manifest).find(chunk => chunk.src?.endsWith('/i18n.config.ts'))?.file ?? ''
       return { css, i18nConfig }
     },
-    /** The stylesheets Nuxt still links from a rendered page once the manifest is final (`vite:compiled`). */
-    linked(): string[] {
-      return [...new Set(Object.values(manifest).flatMap(chunk => chunk.css ?? []))]
+    /**
+     * Every stylesheet a rendered page names (`vite:compiled`): those Nuxt still links once the manifest
+     * is final, and the inlined ones its chunks fetch (app/plugins/hydration-preloads.server.ts).
+     */
+    stylesheets(): string[] {
+      return [...new Set([...Object.values(manifest).flatMap(chunk => chunk.css ?? []), ...Object.values(this.result().css).flat()])]
     },
   }
 }

@@ -10,8 +10,9 @@ declare const __I18N_LOCALE_HASHES__: Record<string, string>
  * A first visit's HTML names everything the page fetches while it hydrates. Otherwise, once the entry
  * script has run, the browser asks for each in turn, a round trip after the other on a slow link: the
  * stylesheets of the page's components (inlined in the HTML, but fetched again by Vite's loader before
- * it runs their chunks), the vue-i18n options chunk, the locale's messages. Preloaded, they arrive
- * with the scripts. What to name comes from the build (scripts/hydration-assets.ts).
+ * it runs their chunks), the vue-i18n options chunk, the locale's messages. The stylesheets come
+ * whole in the HTML; the others are preloaded and arrive with the scripts. What to name comes from
+ * the build (scripts/hydration-assets.ts).
  */
 export default defineNuxtPlugin({
   name: 'hydration-preloads',
@@ -31,7 +32,10 @@ export default defineNuxtPlugin({
       // Ranked after the page's own scripts, which come first on the line.
       ssrContext.head.push({
         link: [
-          ...[...styles].map(file => ({ rel: 'preload', as: 'style', crossorigin: '', href: asset(file), tagPriority: 'low' } as const)),
+          // As stylesheets, after everything else, where Vite's loader would add them: the server puts
+          // them inline and leaves the links disabled (server/plugins/inline-styles.ts), so the loader
+          // finds them and neither fetches nor adds anything while the page hydrates.
+          ...[...styles].map(file => ({ rel: 'stylesheet', crossorigin: '', href: asset(file), tagPriority: 'low' } as const)),
           ...(hydrationAssets.i18nConfig ? [{ rel: 'modulepreload', crossorigin: '', href: asset(hydrationAssets.i18nConfig), tagPriority: 'low' } as const] : []),
           ...(hash ? [{ rel: 'preload', as: 'fetch', crossorigin: 'anonymous', href: joinURL(app.baseURL, __I18N_SERVER_ROUTE__, hash, locale, 'messages.json'), tagPriority: 'low' } as const] : []),
         ],

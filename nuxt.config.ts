@@ -64,7 +64,7 @@ export default defineNuxtConfig({
           .map(h => ({ route: h.route, method: (h.method ?? 'all').toUpperCase() })),
       )}`
       // Filled once the client is built (vite:compiled below); in development, nothing is inlined.
-      nitro.options.virtual['#linked-styles'] = () => 'export default {}'
+      nitro.options.virtual['#page-stylesheets'] = () => 'export default {}'
       nitroOptions = nitro.options
       // The admin command line ships inside the bundle: node .output/server/cli.mjs
       if (!nitro.options.dev) nitro.hooks.hook('compiled', () => buildCli(nitro.options.rootDir, nitro.options.output.serverDir))
@@ -81,14 +81,14 @@ export default defineNuxtConfig({
       }
     },
     // Built into the server, once the manifest is final (Nitro builds after Vite): what hydration
-    // fetches, in the private runtime config; the linked stylesheets' contents, which
+    // fetches, in the private runtime config; the contents of the stylesheets pages name, which
     // server/plugins/inline-styles.ts puts in each page's HTML.
     'vite:compiled'() {
       if (!nitroOptions) return
       nitroOptions.runtimeConfig.hydrationAssets = assets.result()
       const dir = join(nitroOptions.buildDir, 'dist/client', nitroOptions.runtimeConfig.app.buildAssetsDir)
       const styles = Object.fromEntries(assets.stylesheets().map(file => [file, readFileSync(join(dir, file), 'utf8')]))
-      nitroOptions.virtual['#linked-styles'] = () => `export default ${JSON.stringify(styles)}`
+      nitroOptions.virtual['#page-stylesheets'] = () => `export default ${JSON.stringify(styles)}`
     },
     // Our /api error format first; everything else falls through to Nuxt's error page. And the shared
     // per-request context (server/request-context.ts) before any other plugin's request hooks.

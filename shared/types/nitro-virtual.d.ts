@@ -4,9 +4,9 @@ declare module '#api-routes' {
   export default routes
 }
 
-// Built by nuxt.config.ts at build time: the contents of the stylesheets Nuxt links from a rendered page,
-// by file name (used by server/plugins/inline-styles.ts); empty in development.
-declare module '#linked-styles' {
+// Built by nuxt.config.ts at build time: the contents of every stylesheet a rendered page names, by file
+// name (used by server/plugins/inline-styles.ts); empty in development.
+declare module '#page-stylesheets' {
   const styles: Record<string, string>
   export default styles
 }

@@ -79,9 +79,12 @@ beforeAll(async () => {
   server = await startServer({ env: { NUXT_ADMIN_EMAIL: 'fuzz-admin@example.com', NUXT_ADMIN_PASSWORD: 'fuzz-admin-password-1' } })
   const broke = await signUp(server)
   const other = await signUp(server)
-  // No credits: a request that happened to be a valid generation cannot spend any (it gets 402).
+  // No credits on either account the requests sign in as: a request that happened to be a valid
+  // generation cannot spend any (it gets 402). With the second account's sign-up credits left, one
+  // random valid prompt sent as it was charged, as it should be, and failed the test (CI, 2026-12-08).
   const db = new Database(join(server.dataDir, 'nano-banana.db'))
-  db.prepare('update users set credits = 0 where id = ?').run(broke.user.id)
+  const noCredits = db.prepare('update users set credits = 0 where id = ?')
+  for (const account of [broke, other]) noCredits.run(account.user.id)
   db.close()
   accounts = [broke, other]
 })

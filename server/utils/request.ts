@@ -5,13 +5,35 @@ import type { H3Event } from 'h3'
  * lower-cased: what a request may be aiming at, for deciding which rules and error format apply.
  */
 export function decodedPath(event: H3Event): string {
+  // Asked for by several middlewares and hooks per request: worked out once per path.
+  const known = event.context.decodedPath as { of: string, path: string } | undefined
+  if (known?.of === event.path) return known.path
   const raw = event.path.split('?', 1)[0] ?? '/'
-  return raw.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))).toLowerCase()
+  const path = decoded(raw)
+  event.context.decodedPath = { of: event.path, path }
+  return path
+}
+
+function decoded(path: string): string {
+  return path.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))).toLowerCase()
 }
 
 export function isApiPath(event: H3Event): boolean {
   const path = decodedPath(event)
   return path === '/api' || path.startsWith('/api/')
+}
+
+/**
+ * Whether every /api path gets the same route rules (Nitro's, and nuxt-security's, which are made from
+ * them): true unless a rule's pattern could single out an API path, one whose first segment is `api`
+ * (read as `decodedPath` reads it), a wildcard or a parameter. `/**` matches every path alike.
+ */
+export function apiSharesRouteRules(patterns: string[]): boolean {
+  return patterns.every((pattern) => {
+    if (pattern === '/**') return true
+    const first = pattern.split('/')[1] ?? ''
+    return !/[*:]/.test(first) && decoded(first) !== 'api'
+  })
 }
 
 /** Whether the request says it has a body: a length above zero, or chunked. */

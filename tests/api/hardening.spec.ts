@@ -257,6 +257,38 @@ describe('7. headers', () => {
     }
   })
 
+  it('sends the same fixed security headers with every /api answer, the first and every one after it', async () => {
+    // The server works an API path's rules out once and keeps them for the others (server/request-context.ts).
+    const FIXED = ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'permissions-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy']
+    const fresh = await startServer()
+    try {
+      const requests: [string, RequestInit?][] = [['/api/health']]
+      const seen: Record<string, string | null>[] = []
+      const send = async ([path, init]: [string, RequestInit?]) => {
+        const res = await fetch(`${fresh.url}${path}`, { ...init, headers: { 'x-forwarded-for': testAddress(), ...init?.headers } })
+        seen.push(Object.fromEntries(FIXED.map(name => [name, res.headers.get(name)])))
+      }
+      await send(requests[0]!)
+      const { token } = await signUp(fresh)
+      requests.push(
+        ['/api/users/me', { headers: { authorization: `Bearer ${token}` } }],
+        ['/api/gallery?limit=2', { headers: { authorization: `Bearer ${token}` } }],
+        ['/api/users/me'],
+        ['/api/nope'],
+        ['/%61pi/site'],
+        ['/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+      )
+      for (const request of requests.slice(1)) await send(request)
+      expect(seen[0]!['x-frame-options']).toBe('DENY')
+      expect(seen[0]!['x-content-type-options']).toBe('nosniff')
+      expect(seen[0]!['referrer-policy']).toBe('strict-origin-when-cross-origin')
+      for (const [i, headers] of seen.entries()) expect(headers, requests[i]![0]).toEqual(seen[0])
+    }
+    finally {
+      await fresh.stop()
+    }
+  })
+
   it('sends HSTS over HTTPS only, as a trusted proxy reports it', async () => {
     const plain = await client(server).raw('/api/health')
     expect(plain.headers.get('strict-transport-security')).toBeNull()

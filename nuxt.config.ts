@@ -7,7 +7,7 @@ import { hydrationAssets, type HydrationAssets } from './scripts/hydration-asset
 import { CONFIG_DEFAULTS } from './server/config/defaults'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
-// What a first visit fetches while hydrating that its HTML must name too (app/plugins/hydration-preloads.server.ts).
+// What a page needs from the client build beyond what Nuxt names (scripts/hydration-assets.ts).
 const assets = hydrationAssets()
 let nitroOptions: Parameters<NuxtHooks['nitro:init']>[0]['options'] | undefined
 
@@ -30,10 +30,15 @@ export default defineNuxtConfig({
   runtimeConfig: {
     ...CONFIG_DEFAULTS,
     // Set by the build (hooks below); empty in development.
-    hydrationAssets: { css: {}, i18nConfig: '' } as HydrationAssets,
+    hydrationAssets: { i18nConfig: '' } as HydrationAssets,
     // Error tracking (server/plugins/sentry.ts, app/plugins/sentry.client.ts): off unless set.
     public: { version, sentryDsn: '' },
   },
+
+  // Nuxt would put each rendered component's styles in the HTML, and the server then puts the whole
+  // stylesheets those components come in there too (server/plugins/inline-styles.ts): the same rules
+  // twice. With this off, Nuxt links the stylesheets and the server puts each in the HTML once.
+  features: { inlineStyles: false },
 
   experimental: {
     // A link fetches (and runs) its page's code when someone points at it or focuses it, not as soon as
@@ -81,8 +86,8 @@ export default defineNuxtConfig({
       }
     },
     // Built into the server, once the manifest is final (Nitro builds after Vite): what hydration
-    // fetches, in the private runtime config; the contents of the stylesheets pages name, which
-    // server/plugins/inline-styles.ts puts in each page's HTML.
+    // fetches, in the private runtime config; the contents of the stylesheets, in the order the
+    // browser applies them, which server/plugins/inline-styles.ts puts in each page's HTML.
     'vite:compiled'() {
       if (!nitroOptions) return
       nitroOptions.runtimeConfig.hydrationAssets = assets.result()

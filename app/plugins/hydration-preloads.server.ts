@@ -8,11 +8,10 @@ declare const __I18N_LOCALE_HASHES__: Record<string, string>
 
 /**
  * A first visit's HTML names everything the page fetches while it hydrates. Otherwise, once the entry
- * script has run, the browser asks for each in turn, a round trip after the other on a slow link: the
- * stylesheets of the page's components (inlined in the HTML, but fetched again by Vite's loader before
- * it runs their chunks), the vue-i18n options chunk, the locale's messages. The stylesheets come
- * whole in the HTML; the others are preloaded and arrive with the scripts. What to name comes from
- * the build (scripts/hydration-assets.ts).
+ * script has run, the browser asks for each in turn, a round trip after the other on a slow link:
+ * the vue-i18n options chunk, then the locale's messages. Both are preloaded and arrive with the
+ * scripts. (The stylesheets Nuxt links are in the HTML: server/plugins/inline-styles.ts.) The chunk's
+ * name comes from the build (scripts/hydration-assets.ts).
  */
 export default defineNuxtPlugin({
   name: 'hydration-preloads',
@@ -21,22 +20,14 @@ export default defineNuxtPlugin({
     if (import.meta.dev) return
     const i18n = useNuxtApp().$i18n
     const { app, hydrationAssets } = useRuntimeConfig()
-    const asset = (file: string) => joinURL(app.cdnURL || app.baseURL, app.buildAssetsDir, file)
     nuxtApp.hooks.hook('app:rendered', ({ ssrContext }) => {
       if (!ssrContext || ssrContext.noSSR || ssrContext.islandContext) return
-      // Components that hydrate later (the home page's sections, when idle) included: their chunks
-      // fetch their stylesheets a moment after the page's.
-      const styles = new Set([...(ssrContext.modules ?? [])].flatMap(id => hydrationAssets.css[id] ?? []))
       const locale = i18n.locale.value
       const hash = typeof __I18N_LOCALE_HASHES__ === 'object' ? __I18N_LOCALE_HASHES__[locale] : undefined
       // Ranked after the page's own scripts, which come first on the line.
       ssrContext.head.push({
         link: [
-          // As stylesheets, after everything else, where Vite's loader would add them: the server puts
-          // them inline and leaves the links disabled (server/plugins/inline-styles.ts), so the loader
-          // finds them and neither fetches nor adds anything while the page hydrates.
-          ...[...styles].map(file => ({ rel: 'stylesheet', crossorigin: '', href: asset(file), tagPriority: 'low' } as const)),
-          ...(hydrationAssets.i18nConfig ? [{ rel: 'modulepreload', crossorigin: '', href: asset(hydrationAssets.i18nConfig), tagPriority: 'low' } as const] : []),
+          ...(hydrationAssets.i18nConfig ? [{ rel: 'modulepreload', crossorigin: '', href: joinURL(app.cdnURL || app.baseURL, app.buildAssetsDir, hydrationAssets.i18nConfig), tagPriority: 'low' } as const] : []),
           ...(hash ? [{ rel: 'preload', as: 'fetch', crossorigin: 'anonymous', href: joinURL(app.baseURL, __I18N_SERVER_ROUTE__, hash, locale, 'messages.json'), tagPriority: 'low' } as const] : []),
         ],
       })

@@ -4,7 +4,7 @@ import { inlineStylesheets } from '#server/utils/inline-styles'
 
 /**
  * A page's first paint waits for no stylesheet, and its hydration adds none. Every stylesheet a
- * server-rendered page names (the global styles, Element Plus's, the page's own chunks': 43–90 KB a
+ * server-rendered page names (the global styles, Element Plus's, the page's own chunks': 40–70 KB a
  * page) is put in its HTML instead: on a slow link each was a round trip before anything could be
  * drawn, or while the page hydrated. Their contents come from the build (`#page-stylesheets`,
  * nuxt.config.ts).
@@ -14,6 +14,6 @@ export default defineNitroPlugin((nitroApp) => {
   const styles = new Map(Object.entries(pageStylesheets).map(([file, css]) => [joinURL(app.cdnURL || app.baseURL, app.buildAssetsDir, file), css]))
   if (!styles.size) return
   nitroApp.hooks.hook('render:html', (html) => {
-    html.head = html.head.map(chunk => inlineStylesheets(chunk, styles))
+    html.head = inlineStylesheets(html.head, styles)
   })
 })

@@ -150,10 +150,16 @@ describe('a first visit\'s HTML', () => {
     expect(links.length).toBeGreaterThanOrEqual(5)
     expect(links.filter(tag => !/\sdisabled[\s>]/.test(tag))).toEqual([])
     const inlined = links.map(tag => /\shref="([^"]+)"/.exec(tag)![1]!)
+    // Each file's rules once: one style per file, and no component's styles besides.
+    expect((html.match(/<style[\s>]/g) ?? []).length).toBe(new Set(inlined).size)
     // main.css (a global style) and el-input.css (one of Element Plus's) both apply.
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 247)')
     const prompt = page.locator('.el-textarea__inner, .el-input__wrapper').first()
     expect(await prompt.evaluate(el => getComputedStyle(el).boxShadow)).not.toBe('none')
+    // In the order the browser applies them: the studio's canvas (.nb-empty) overrides the padding of
+    // the EmptyState it uses (.nb-empty-state, 48px 24px), with a rule just as specific.
+    const canvas = page.locator('.nb-empty')
+    expect(await canvas.evaluate(el => getComputedStyle(el).padding)).toBe('24px 16px')
     await page.unroute(appCode)
 
     appRuns = true
@@ -161,6 +167,7 @@ describe('a first visit\'s HTML', () => {
     await hydrated(page)
     await page.waitForLoadState('networkidle')
     expect(stylesheets).toEqual([])
+    expect(await canvas.evaluate(el => getComputedStyle(el).padding)).toBe('24px 16px')
     // A page the app draws by itself needs other stylesheets, which it fetches; the inlined ones stay.
     await page.getByTestId('nav-account').click()
     await page.waitForURL('**/account')

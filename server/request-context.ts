@@ -14,9 +14,9 @@ type SecurityContext = NonNullable<H3Event['context']['security']>
  * - Nitro builds a fresh copy of the runtime config for each request that asks for it with the event
  *   (a deep clone plus a walk of the environment); the environment does not change while the process
  *   runs, so every request shares the copy made at start.
- * - Route rules (Nitro's headers, nuxt-security's rules and route name) are matched anew for each
- *   request, with a router built for the purpose; when no rule can tell one API path from another,
- *   the first /api request's are kept for the others.
+ * - Route rules are worked out anew for each request: Nitro's matched and merged, nuxt-security's
+ *   route named by a router it builds for the purpose. When no rule can tell one API path from
+ *   another, the first /api request's are kept for the others.
  * - The modules' request hooks prepare the rendering of a page (@nuxtjs/i18n's locale context,
  *   nuxt-security's CSP nonce and rule matching). An /api answer renders no page, so for /api those
  *   hooks are skipped, all of them with one check; the API's own headers come from route rules and
